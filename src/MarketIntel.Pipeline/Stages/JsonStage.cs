@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MarketIntel.Pipeline.Prompts;
+using MarketIntel.Pipeline.Schema;
+using MarketIntel.Pipeline.Validation;
+
+namespace MarketIntel.Pipeline.Stages;
+
+/// <summary>
+/// A stage that answers with JSON shaped like <typeparamref name="TOutput"/>. The record is the single source of truth:
+/// its schema goes to the model (response format or prompt) and drives the validator; the stage adds only the rules a
+/// schema cannot express (sums, "exactly one recommended", relations between fields).
+/// </summary>
+public abstract class JsonStage<TOutput> : IStage where TOutput : class
+{
+    public abstract int Number { get; }
+
+    public abstract string Name { get; }
+
+    public abstract StageType Type { get; }
+
+    public abstract IReadOnlyList<int> Reads { get; }
+
+    public abstract int DefaultMaxTokens { get; }
+
+    public abstract string PromptVersion { get; }
+
+    public virtual ScoreWeights Weights => ScoreWeights.Generic;
+
+    public StageOutputKind OutputKind => StageOutputKind.Json;
+
+    public JsonObject ResponseSchema => StageSchema.For<TOutput>();
+
+    JsonObject? IStage.ResponseSchema => ResponseSchema;
+
+    /// <summary>Who the model should be for this stage, in one sentence.</summary>
+    protected abstract string Persona { get; }
+
+    public StagePrompt BuildPrompt(StageInput input, PromptOptions options)
+    {
+        var prompt = new PromptWriter();
+        WritePrompt(prompt, input, options);
+        var schema = ResponseSchema;
+        if (options.SchemaInPrompt)
+        {
+            prompt.Schema(schema);
+        }
+        else
+        {
+            prompt.Line("Reply with one JSON object that follows the response schema exactly.");
+        }
+        var system = $"{Persona} {PromptWriter.JsonOnlyRules}";
+        return new StagePrompt(system, prompt.ToString(), schema, SchemaName);
+    }
+
+    /// <summary>Writes the context and the task; the schema and the JSON rules are added by the base class.</summary>
+    protected abstract void WritePrompt(PromptWriter prompt, StageInput input, PromptOptions options);
+
+    public ValidationResult Validate(string content, StageInput input)
+    {
+        var result = new ValidationBuilder(Number, Name, Weights);
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(content, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            result.Error($"The output is not valid JSON: {e.Message}");
+            return result.Build(content.Length);
+        }
+
+        SchemaValidator.Validate(node, ResponseSchema, result);
+        if (TryRead(node) is { } output)
+        {
+            ValidateContent(output, input, result);
+        }
+        return result.Build(content.Length);
+    }
+
+    /// <summary>Rules beyond the schema. Runs whenever the output could be read as the record.</summary>
+    protected virtual void ValidateContent(TOutput output, StageInput input, ValidationBuilder result)
+    {
+    }
+
+    private static TOutput? TryRead(JsonNode? node)
+    {
+        try
+        {
+            return node.Deserialize<TOutput>(PipelineJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private string SchemaName => string.Concat(Name.Where(char.IsLetterOrDigit));
+}

@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+using System.Text;
+using MarketIntel.Pipeline.Prompts;
+
+namespace MarketIntel.Pipeline.Stages;
+
+/// <summary>
+/// Content address of a stage output: the same stage, prompt version, model, generation options and inputs give the same
+/// key, so a rerun costs nothing and an edit changes exactly the keys of the stages that read it.
+/// </summary>
+public static class StageCacheKey
+{
+    public static string Compute(IStage stage, string modelId, int maxTokens, double temperature, PromptOptions options, string canonicalInputs)
+    {
+        var material = string.Join('\n',
+            $"stage={stage.Number}",
+            $"prompt={stage.PromptVersion}",
+            $"model={modelId}",
+            $"max_tokens={maxTokens}",
+            $"temperature={temperature.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}",
+            $"schema_in_prompt={options.SchemaInPrompt}",
+            $"full_research={options.FullResearchData}",
+            canonicalInputs);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(material)));
+    }
+}

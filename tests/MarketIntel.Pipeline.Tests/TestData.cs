@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using MarketIntel.Pipeline.Profiles;
+using MarketIntel.Pipeline.Stages;
+
+namespace MarketIntel.Pipeline.Tests;
+
+/// <summary>Inputs and outputs shared by the stage tests.</summary>
+internal static class TestData
+{
+    public static BusinessProfile Profile { get; } = new()
+    {
+        BusinessName = "Ashley Shaw Consulting",
+        CurrentOfferDescription = "A six-month executive coaching programme for women in tech leadership: fortnightly 1:1 sessions, a visibility plan and quarterly stakeholder reviews.",
+        Niche = "Executive coaching for women in tech leadership",
+        SpecializationKeywords = "leadership, visibility, promotion",
+        BusinessStage = "growth",
+        RevenueRange = "100k-500k",
+        PreferredMarketCategory = "wealth",
+        TargetMarketHypothesis = "Senior women engineers aiming for director roles",
+        TargetDemographics = "Women 32-48, senior engineers and managers at tech companies, household income $180k-$350k.",
+        TargetPsychographics = "Ambitious, overlooked for promotion, value competence over self-promotion, short on time.",
+        CurrentCustomersDescription = "",
+        BiggestCustomerPainPoint = "They do director-level work but are passed over because leadership does not see their impact.",
+        ServiceType = "coaching",
+        DeliveryFormat = "hybrid",
+        PricePointCurrent = "$12,000 for 6 months",
+        DesiredPricePoint = "$25,000 for 6 months",
+        OfferDuration = "6 months",
+        UniqueMechanism = "The Strategic Visibility Framework: impact mapping, sponsor building and executive narrative.",
+        CompetitorsOffers = "BetterUp ($3k-$5k/yr), Torch, The Muse coaching",
+    };
+
+    public static StageInput Input(IReadOnlyDictionary<int, string>? outputs = null) =>
+        new(Profile, null, outputs ?? new Dictionary<int, string>());
+
+    /// <summary>Parses, lets the test change one thing, and gives the JSON text back.</summary>
+    public static string Mutate(string json, Action<JsonObject> change)
+    {
+        var node = JsonNode.Parse(json)!.AsObject();
+        change(node);
+        return node.ToJsonString();
+    }
+}
