@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+using MarketIntel.Api.Catalog;
+using MarketIntel.Api.Http;
+using MarketIntel.Api.Jobs;
+using MarketIntel.Storage;
+using Scalar.AspNetCore;
+
+namespace MarketIntel.Api;
+
+public static class ApiExtensions
+{
+    /// <summary>Largest request body accepted; a profile is a few kilobytes.</summary>
+    public const long MaxRequestBodyBytes = 256 * 1024;
+
+    public static WebApplicationBuilder AddMarketIntelApi(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults();
+        builder.AddMarketIntelDefaults();
+        builder.AddMarketIntelStorage();
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapMarketIntelApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs");
+        app.MapDefaultEndpoints();
+        app.MapJobsApi();
+        app.MapModelsApi();
+        return app;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MarketIntel.Pipeline;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MarketIntel.Api.Http;
+
+/// <summary>
+/// Reads a JSON request body with field-level errors (RFC 7807 validation problems) instead of the framework's
+/// generic "failed to read parameter": wrong types, unknown fields, invalid UTF-8 and excessive nesting are reported
+/// with the path of the offending field. The body size is bounded by Kestrel's request limit.
+/// </summary>
+public static class JsonBody
+{
+    public const int MaxDepth = 16;
+
+    private static readonly JsonSerializerOptions Options = new(PipelineJson.Options)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        MaxDepth = MaxDepth,
+        AllowTrailingCommas = false,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+    };
+
+    public static async Task<(T? Value, ValidationProblem? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, Problem("body", "The request body must be JSON (Content-Type: application/json)."));
+        }
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, cancellationToken);
+            return value is null ? (null, Problem("body", "The request body must be a JSON object.")) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Problem(FieldOf(e.Path), Describe(e)));
+        }
+        catch (NotSupportedException e)
+        {
+            return (null, Problem("body", e.Message));
+        }
+    }
+
+    public static ValidationProblem Problem(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "The request is invalid.");
+
+    /// <summary>"$.profile.business_name" → "profile.business_name"; the whole body when there is no path.</summary>
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
+
+    private static string Describe(JsonException e)
+    {
+        var message = e.Message;
+        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return "Unknown field.";
+        }
+        if (message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            return $"The JSON is nested deeper than {MaxDepth} levels.";
+        }
+        if (message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return "Wrong type for this field.";
+        }
+        if (e.InnerException is InvalidOperationException or FormatException || message.Contains("invalid", StringComparison.OrdinalIgnoreCase))
+        {
+            return "The body is not valid JSON (or not valid UTF-8) at this point.";
+        }
+        return "The body is not valid JSON.";
+    }
+}

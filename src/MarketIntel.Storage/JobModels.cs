@@ -1,0 +1,133 @@
+using MarketIntel.Pipeline.Jobs;
+using MarketIntel.Pipeline.Profiles;
+using MarketIntel.Pipeline.Routing;
+using MarketIntel.Pipeline.Validation;
+
+namespace MarketIntel.Storage;
+
+public enum JobStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+public enum StageStatus
+{
+    Pending,
+    Running,
+    Retrying,
+    Fallback,
+    Succeeded,
+    Failed,
+    Skipped,
+    Cancelled,
+}
+
+/// <summary>What the user asked for; written once when the job is created.</summary>
+public sealed record JobRecord
+{
+    public required string Id { get; init; }
+    public required JobKind Kind { get; init; }
+    public required BusinessProfile Profile { get; init; }
+    public OfferPreferences? Preferences { get; init; }
+    public string? ResearchJobId { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required IReadOnlyList<int> Stages { get; init; }
+}
+
+/// <summary>Where a job is: its record plus the mutable status fields.</summary>
+public sealed record JobSnapshot(
+    JobRecord Record,
+    JobStatus Status,
+    string? Error,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    bool CancelRequested,
+    IReadOnlyDictionary<int, StageState> Stages);
+
+/// <summary>One stage of one job, as the job view shows it.</summary>
+public sealed record StageState
+{
+    public required int Stage { get; init; }
+    public required string Name { get; init; }
+    public StageStatus Status { get; init; } = StageStatus.Pending;
+    public string? Model { get; init; }
+    public RouteKind? Route { get; init; }
+    public bool Cached { get; init; }
+    public int? QualityScore { get; init; }
+    public string? Error { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public IReadOnlyList<StageAttempt> Attempts { get; init; } = [];
+
+    public long TokensIn => Attempts.Sum(a => a.TokensIn);
+    public long TokensOut => Attempts.Sum(a => a.TokensOut);
+    public decimal Cost => Attempts.Sum(a => a.Cost);
+    public double? DurationMs => StartedAt is { } start && FinishedAt is { } end ? (end - start).TotalMilliseconds : null;
+}
+
+public enum AttemptOutcome
+{
+    Succeeded,
+    Invalid,
+    ProviderError,
+    Cached,
+    Cancelled,
+}
+
+/// <summary>One call of one model for one stage (or a cache hit that replaced it).</summary>
+public sealed record StageAttempt
+{
+    public required int Number { get; init; }
+    public required string Model { get; init; }
+    public required RouteKind Route { get; init; }
+    public required AttemptOutcome Outcome { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public double DurationMs { get; init; }
+    public long TokensIn { get; init; }
+    public long TokensOut { get; init; }
+    public decimal Cost { get; init; }
+    public int? QualityScore { get; init; }
+    public bool CacheHit { get; init; }
+    public bool Fallback { get; init; }
+    public bool Reask { get; init; }
+    /// <summary>Provider-level retries (429, 5xx, timeouts) spent inside this attempt.</summary>
+    public int Retries { get; init; }
+    public string? FinishReason { get; init; }
+    public IReadOnlyList<string> Errors { get; init; } = [];
+}
+
+public enum OutputSource
+{
+    Model,
+    User,
+}
+
+/// <summary>A version of a stage output. Version 1 is the model's original; user edits add versions.</summary>
+public sealed record StageOutputVersion
+{
+    public required int Version { get; init; }
+    public required OutputSource Source { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>JSON text (JSON stages) or Markdown (stage 6).</summary>
+    public required string Content { get; init; }
+    public required ValidationResult Validation { get; init; }
+    public string? Model { get; init; }
+}
+
+/// <summary>A progress event of a job, replayable from the job's event stream.</summary>
+public sealed record JobEvent
+{
+    public required string Type { get; init; }
+    public int? Stage { get; init; }
+    public string? Status { get; init; }
+    public string? Model { get; init; }
+    public string? Message { get; init; }
+    public DateTimeOffset At { get; init; }
+}
+
+/// <summary>A cached, validated stage output.</summary>
+public sealed record CachedStageOutput(string Content, ValidationResult Validation, string Model, DateTimeOffset CreatedAt);

@@ -1,0 +1,155 @@
+using System.Globalization;
+using MarketIntel.Pipeline;
+using StackExchange.Redis;
+
+namespace MarketIntel.Storage;
+
+/// <summary>Jobs, their stage states, output versions and progress events in Redis.</summary>
+public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
+{
+    private const string RecordField = "record";
+    private const string StatusField = "status";
+    private const string ErrorField = "error";
+    private const string StartedField = "started_at";
+    private const string FinishedField = "finished_at";
+    private const string CancelField = "cancel";
+
+    /// <summary>Progress events kept per job; enough for every stage transition of a full job many times over.</summary>
+    private const int EventsPerJob = 2000;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public TimeProvider Time => time;
+
+    /// <summary>Stores the job and queues it, atomically, so a job is never stored without being queued.</summary>
+    public async Task CreateAsync(JobRecord record)
+    {
+        var transaction = Db.CreateTransaction();
+        _ = transaction.HashSetAsync(RedisKeys.Job(record.Id),
+        [
+            new(RecordField, PipelineJson.Serialize(record)),
+            new(StatusField, JobStatus.Queued.ToString()),
+        ]);
+        _ = transaction.HashSetAsync(RedisKeys.JobStages(record.Id), record.Stages
+            .Select(n => new HashEntry(n, PipelineJson.Serialize(new StageState { Stage = n, Name = StageName(n) })))
+            .ToArray());
+        _ = transaction.SortedSetAddAsync(RedisKeys.JobIndex, record.Id, record.CreatedAt.ToUnixTimeMilliseconds());
+        _ = transaction.StreamAddAsync(RedisKeys.JobQueue, "job", record.Id);
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new InvalidOperationException($"Job {record.Id} could not be stored.");
+        }
+        await Db.PublishAsync(RedisChannel.Literal(RedisKeys.JobQueuedChannel), record.Id);
+        await AppendEventAsync(record.Id, new JobEvent { Type = "job", Status = JobStatus.Queued.ToString(), At = time.GetUtcNow() });
+    }
+
+    public async Task<JobSnapshot?> GetAsync(string jobId)
+    {
+        var fields = await Db.HashGetAllAsync(RedisKeys.Job(jobId));
+        if (fields.Length == 0)
+        {
+            return null;
+        }
+        var map = fields.ToDictionary(f => f.Name.ToString(), f => f.Value.ToString());
+        var record = PipelineJson.Deserialize<JobRecord>(map[RecordField])!;
+        var stages = await GetStagesAsync(jobId);
+        return new JobSnapshot(
+            record,
+            Enum.Parse<JobStatus>(map[StatusField]),
+            map.GetValueOrDefault(ErrorField),
+            ParseTime(map.GetValueOrDefault(StartedField)),
+            ParseTime(map.GetValueOrDefault(FinishedField)),
+            map.ContainsKey(CancelField),
+            stages);
+    }
+
+    public async Task<IReadOnlyDictionary<int, StageState>> GetStagesAsync(string jobId)
+    {
+        var entries = await Db.HashGetAllAsync(RedisKeys.JobStages(jobId));
+        return entries.ToDictionary(e => (int)e.Name, e => PipelineJson.Deserialize<StageState>(e.Value.ToString())!);
+    }
+
+    public async Task SetStageAsync(string jobId, StageState state)
+    {
+        await Db.HashSetAsync(RedisKeys.JobStages(jobId), state.Stage, PipelineJson.Serialize(state));
+        await AppendEventAsync(jobId, new JobEvent
+        {
+            Type = "stage",
+            Stage = state.Stage,
+            Status = state.Status.ToString(),
+            Model = state.Model,
+            Message = state.Error,
+            At = time.GetUtcNow(),
+        });
+    }
+
+    public async Task SetStatusAsync(string jobId, JobStatus status, string? error = null)
+    {
+        var now = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var entries = new List<HashEntry> { new(StatusField, status.ToString()) };
+        if (status == JobStatus.Running)
+        {
+            entries.Add(new(StartedField, now));
+        }
+        if (status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled)
+        {
+            entries.Add(new(FinishedField, now));
+        }
+        if (error is not null)
+        {
+            entries.Add(new(ErrorField, error));
+        }
+        await Db.HashSetAsync(RedisKeys.Job(jobId), entries.ToArray());
+        await AppendEventAsync(jobId, new JobEvent { Type = "job", Status = status.ToString(), Message = error, At = time.GetUtcNow() });
+    }
+
+    /// <summary>Marks the job for cancellation; a worker running it stops at the next stage boundary or call.</summary>
+    public Task<bool> RequestCancelAsync(string jobId) => Db.HashSetAsync(RedisKeys.Job(jobId), CancelField, "1");
+
+    public async Task<bool> IsCancelRequestedAsync(string jobId) => await Db.HashExistsAsync(RedisKeys.Job(jobId), CancelField);
+
+    /// <summary>Adds a version of a stage output and returns its version number (1 = the model's original).</summary>
+    public async Task<int> AppendOutputAsync(string jobId, int stage, Func<int, StageOutputVersion> create)
+    {
+        var key = RedisKeys.StageOutput(jobId, stage);
+        var version = (int)await Db.ListLengthAsync(key) + 1;
+        var length = await Db.ListRightPushAsync(key, PipelineJson.Serialize(create(version)));
+        return (int)length;
+    }
+
+    public Task<StageOutputVersion?> GetLatestOutputAsync(string jobId, int stage) => GetOutputAsync(jobId, stage, -1);
+
+    public Task<StageOutputVersion?> GetOriginalOutputAsync(string jobId, int stage) => GetOutputAsync(jobId, stage, 0);
+
+    public async Task<int> CountOutputVersionsAsync(string jobId, int stage) =>
+        (int)await Db.ListLengthAsync(RedisKeys.StageOutput(jobId, stage));
+
+    private async Task<StageOutputVersion?> GetOutputAsync(string jobId, int stage, long index)
+    {
+        var value = await Db.ListGetByIndexAsync(RedisKeys.StageOutput(jobId, stage), index);
+        return value.IsNull ? null : PipelineJson.Deserialize<StageOutputVersion>(value.ToString());
+    }
+
+    public async Task AppendEventAsync(string jobId, JobEvent jobEvent) =>
+        await Db.StreamAddAsync(RedisKeys.JobEvents(jobId), "event", PipelineJson.Serialize(jobEvent),
+            maxLength: EventsPerJob, useApproximateMaxLength: true);
+
+    /// <summary>Events after <paramref name="afterId"/> (exclusive); "0-0" reads from the start.</summary>
+    public async Task<IReadOnlyList<(string Id, JobEvent Event)>> ReadEventsAsync(string jobId, string afterId, int count = 200)
+    {
+        var entries = await Db.StreamRangeAsync(RedisKeys.JobEvents(jobId), minId: "(" + afterId, count: count);
+        return entries
+            .Select(e => (e.Id.ToString(), PipelineJson.Deserialize<JobEvent>(e["event"].ToString())!))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> ListRecentJobIdsAsync(int count) =>
+        (await Db.SortedSetRangeByRankAsync(RedisKeys.JobIndex, 0, count - 1, Order.Descending))
+            .Select(v => v.ToString())
+            .ToList();
+
+    private static DateTimeOffset? ParseTime(string? value) =>
+        value is null ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
+
+    private static string StageName(int stage) => MarketIntel.Pipeline.Stages.StageCatalog.Get(stage).Name;
+}

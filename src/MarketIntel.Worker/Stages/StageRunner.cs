@@ -1,0 +1,330 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MarketIntel.Pipeline.Models;
+using MarketIntel.Pipeline.Prompts;
+using MarketIntel.Pipeline.Routing;
+using MarketIntel.Pipeline.Stages;
+using MarketIntel.Pipeline.Validation;
+using MarketIntel.Storage;
+using MarketIntel.Worker.Models;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace MarketIntel.Worker.Stages;
+
+/// <summary>What to run: one stage of one job (or of an evaluation trial).</summary>
+public sealed record StageRunRequest(string JobId, IStage Stage, StageInput Input, bool BypassCache = false)
+{
+    /// <summary>Told when the stage changes state (running, retrying, fallback) so the job view stays live.</summary>
+    public Func<StageStatus, string, RouteKind, IReadOnlyList<StageAttempt>, Task>? OnProgress { get; init; }
+}
+
+public sealed record StageRunResult(
+    string Content, ValidationResult Validation, string Model, RouteKind Route, bool Cached, IReadOnlyList<StageAttempt> Attempts);
+
+/// <summary>A stage that could not produce a valid output; the message says why, the attempts say how.</summary>
+public sealed class StageFailedException(string message, IReadOnlyList<StageAttempt> attempts) : Exception(message)
+{
+    public IReadOnlyList<StageAttempt> Attempts { get; } = attempts;
+}
+
+/// <summary>
+/// Runs one stage (DESIGN §3): resolve the route, build the prompt within the model's window, serve from the cache or
+/// call the model, parse, validate, re-ask with the validator's errors, fall back to the stable model when a candidate
+/// fails, and record every attempt. The same runner serves user jobs and evaluations.
+/// </summary>
+public sealed class StageRunner(
+    RoutingStore routing,
+    StageCache cache,
+    IOptions<ModelCatalogOptions> catalog,
+    IOptions<StageRunnerOptions> options,
+    IServiceProvider services,
+    PipelineTelemetry telemetry,
+    TimeProvider time,
+    ILogger<StageRunner> logger)
+{
+    public async Task<StageRunResult> RunAsync(StageRunRequest request, CancellationToken cancellationToken)
+    {
+        var document = await routing.GetActiveAsync();
+        var route = document.For(request.Stage.Number);
+        var (model, kind) = RouteSelector.Choose(route, request.JobId, request.Stage.Number);
+        var attempts = new List<StageAttempt>();
+
+        var shadow = route.Shadow is { Length: > 0 } shadowModel && shadowModel != model
+            ? RunShadowAsync(request, route, shadowModel, cancellationToken)
+            : Task.FromResult<IReadOnlyList<StageAttempt>>([]);
+
+        StageRunResult result;
+        try
+        {
+            result = await RunOnModelAsync(request, route, model, kind, attempts, cancellationToken);
+        }
+        catch (StageFailedException failure) when (model != route.Stable && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Stage {Stage} failed on {Route} model {Model} ({Reason}); falling back to stable {Stable}",
+                request.Stage.Number, kind, model, failure.Message, route.Stable);
+            telemetry.Fallback(request.Stage.Number, model, route.Stable);
+            await Report(request, StageStatus.Fallback, route.Stable, RouteKind.Fallback, attempts);
+            result = await RunOnModelAsync(request, route, route.Stable, RouteKind.Fallback, attempts, cancellationToken);
+        }
+
+        var shadowAttempts = await shadow;
+        return shadowAttempts.Count == 0 ? result : result with { Attempts = [.. result.Attempts, .. shadowAttempts] };
+    }
+
+    private async Task<StageRunResult> RunOnModelAsync(
+        StageRunRequest request, StageRoute route, string modelId, RouteKind kind, List<StageAttempt> attempts, CancellationToken cancellationToken)
+    {
+        var stage = request.Stage;
+        var spec = catalog.Value.Find(modelId)
+            ?? throw new StageFailedException($"Model '{modelId}' routed to stage {stage.Number} is not in the catalogue.", attempts.ToList());
+        var promptOptions = new PromptOptions(SchemaInPrompt: !spec.SupportsJsonSchema, FullResearchData: spec.IsLongContext);
+        var prompt = stage.BuildPrompt(request.Input, promptOptions);
+        var wantedTokens = route.MaxTokens ?? stage.DefaultMaxTokens;
+        int maxTokens;
+        try
+        {
+            maxTokens = ContextBudget.OutputTokens(spec, prompt.Length, wantedTokens, MinimumOutputTokens(stage, wantedTokens));
+        }
+        catch (ContextBudgetExceededException e)
+        {
+            throw new StageFailedException(e.Message, attempts.ToList());
+        }
+
+        var cacheKey = StageCacheKey.Compute(stage, modelId, maxTokens, route.Temperature, promptOptions, request.Input.CanonicalInputsFor(stage));
+        if (!request.BypassCache && await cache.GetAsync(cacheKey) is { } hit)
+        {
+            telemetry.Cache(stage.Number, hit: true);
+            attempts.Add(new StageAttempt
+            {
+                Number = attempts.Count + 1,
+                Model = modelId,
+                Route = kind,
+                Outcome = AttemptOutcome.Cached,
+                StartedAt = time.GetUtcNow(),
+                CacheHit = true,
+                QualityScore = hit.Validation.QualityScore,
+            });
+            return new StageRunResult(hit.Content, hit.Validation, modelId, kind, Cached: true, attempts.ToList());
+        }
+        telemetry.Cache(stage.Number, hit: false);
+
+        var client = services.GetRequiredKeyedService<IChatClient>(modelId);
+        var messages = new List<ChatMessage> { new(ChatRole.System, prompt.System), new(ChatRole.User, prompt.User) };
+        var chatOptions = new ChatOptions
+        {
+            ModelId = modelId,
+            MaxOutputTokens = maxTokens,
+            Temperature = (float)route.Temperature,
+            ResponseFormat = stage.OutputKind == StageOutputKind.Json
+                ? promptOptions.SchemaInPrompt
+                    ? ChatResponseFormat.Json
+                    : ChatResponseFormat.ForJsonSchema(JsonSerializer.SerializeToElement(prompt.ResponseSchema), prompt.SchemaName)
+                : null,
+        };
+
+        var maxReasks = options.Value.MaxReasks;
+        for (var reask = 0; ; reask++)
+        {
+            await Report(request, reask == 0 ? StageStatus.Running : StageStatus.Retrying, modelId, kind, attempts);
+            var (attempt, content, validation) = await CallAsync(request, spec, kind, client, messages, chatOptions, route, attempts.Count + 1, reask > 0, cancellationToken);
+            attempts.Add(attempt);
+
+            if (validation is { IsValid: true })
+            {
+                if (kind != RouteKind.Shadow)
+                {
+                    await cache.SetAsync(cacheKey, new CachedStageOutput(content!, validation, modelId, time.GetUtcNow()));
+                }
+                return new StageRunResult(content!, validation, modelId, kind, Cached: false, attempts.ToList());
+            }
+            if (attempt.Outcome == AttemptOutcome.ProviderError)
+            {
+                throw new StageFailedException($"Stage {stage.Number} ({stage.Name}) failed on {modelId}: {string.Join("; ", attempt.Errors)}", attempts.ToList());
+            }
+            if (reask >= maxReasks)
+            {
+                throw new StageFailedException(
+                    $"Stage {stage.Number} ({stage.Name}) output from {modelId} failed validation after {reask + 1} attempts: "
+                    + string.Join("; ", attempt.Errors.Take(5)),
+                    attempts.ToList());
+            }
+
+            // Re-ask with the validator's findings: a different request, so the provider cannot replay the bad answer.
+            telemetry.Retry(stage.Number, modelId, "validation");
+            messages.Add(new ChatMessage(ChatRole.Assistant, content ?? ""));
+            messages.Add(new ChatMessage(ChatRole.User, ReaskPrompt(stage, attempt.Errors)));
+        }
+    }
+
+    private async Task<(StageAttempt Attempt, string? Content, ValidationResult? Validation)> CallAsync(
+        StageRunRequest request, ModelSpec spec, RouteKind kind, IChatClient client, List<ChatMessage> messages,
+        ChatOptions chatOptions, StageRoute route, int number, bool reask, CancellationToken cancellationToken)
+    {
+        var stage = request.Stage;
+        using var activity = PipelineTelemetry.Source.StartActivity($"stage {stage.Number} {stage.Name}");
+        activity?.SetTag("marketintel.stage", stage.Number);
+        activity?.SetTag("marketintel.route", kind.ToString().ToLowerInvariant());
+        activity?.SetTag("marketintel.job_id", request.JobId);
+        activity?.SetTag("gen_ai.request.model", spec.Id);
+        activity?.SetTag("marketintel.cache_hit", false);
+        activity?.SetTag("marketintel.reask", reask);
+
+        var started = time.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        var callContext = new ModelCallContext { AttemptTimeout = TimeSpan.FromSeconds(route.TimeoutSeconds) };
+        ChatResponse response;
+        try
+        {
+            using (ModelCallContext.Begin(callContext))
+            {
+                response = await client.GetResponseAsync(messages, chatOptions, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = ModelCallErrors.Describe(e);
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
+            logger.LogWarning("Stage {Stage} call to {Model} failed after {Retries} retries: {Reason}", stage.Number, spec.Id, callContext.Retries, reason);
+            RecordRetries(stage.Number, spec.Id, callContext);
+            var failed = new StageAttempt
+            {
+                Number = number,
+                Model = spec.Id,
+                Route = kind,
+                Outcome = AttemptOutcome.ProviderError,
+                StartedAt = started,
+                DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+                Retries = callContext.Retries,
+                Reask = reask,
+                Fallback = kind == RouteKind.Fallback,
+                Errors = [reason],
+            };
+            telemetry.Attempt(stage.Number, spec.Id, kind, 0, 0, 0, null, valid: false);
+            return (failed, null, null);
+        }
+        RecordRetries(stage.Number, spec.Id, callContext);
+
+        var reply = response.Text ?? "";
+        var tokensIn = response.Usage?.InputTokenCount ?? ContextBudget.EstimateTokens(messages.Sum(m => m.Text.Length));
+        var tokensOut = response.Usage?.OutputTokenCount ?? ContextBudget.EstimateTokens(reply.Length);
+        var (content, validation) = ParseAndValidate(stage, request.Input, reply, response.FinishReason);
+        var cost = spec.Cost(tokensIn, tokensOut);
+
+        activity?.SetTag("marketintel.quality", validation.QualityScore);
+        activity?.SetTag("marketintel.cost", (double)cost);
+        activity?.SetTag("marketintel.valid", validation.IsValid);
+        telemetry.Attempt(stage.Number, spec.Id, kind, tokensIn, tokensOut, cost, validation.QualityScore, validation.IsValid);
+
+        var attempt = new StageAttempt
+        {
+            Number = number,
+            Model = spec.Id,
+            Route = kind,
+            Outcome = validation.IsValid ? AttemptOutcome.Succeeded : AttemptOutcome.Invalid,
+            StartedAt = started,
+            DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+            TokensIn = tokensIn,
+            TokensOut = tokensOut,
+            Cost = cost,
+            QualityScore = validation.QualityScore,
+            Retries = callContext.Retries,
+            Reask = reask,
+            Fallback = kind == RouteKind.Fallback,
+            FinishReason = response.FinishReason?.Value,
+            Errors = validation.Errors.Concat(validation.Warnings.Select(w => "warning: " + w)).ToList(),
+        };
+        return (attempt, content, validation);
+    }
+
+    /// <summary>Extracts the answer from the reply and validates it; a cut-off reply is never accepted.</summary>
+    internal static (string Content, ValidationResult Validation) ParseAndValidate(IStage stage, StageInput input, string reply, ChatFinishReason? finishReason)
+    {
+        string content;
+        if (stage.OutputKind == StageOutputKind.Json)
+        {
+            if (!ModelOutputParser.TryExtractJsonObject(reply, out var json))
+            {
+                return (reply, Invalid(stage, reply, "The reply contained no JSON object."));
+            }
+            try
+            {
+                content = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true })!.ToJsonString();
+            }
+            catch (JsonException e)
+            {
+                return (json, Invalid(stage, json, $"The reply's JSON is malformed: {e.Message}"));
+            }
+        }
+        else
+        {
+            content = ModelOutputParser.UnwrapMarkdown(reply);
+        }
+
+        var validation = stage.Validate(content, input);
+        if (finishReason == ChatFinishReason.Length)
+        {
+            validation = validation with
+            {
+                Errors = [.. validation.Errors, "The reply was cut off at the output-token limit (finish_reason: length)."],
+                QualityScore = stage.Weights.Score(validation.Errors.Count + 1, validation.Warnings.Count),
+            };
+        }
+        return (content, validation);
+    }
+
+    private static ValidationResult Invalid(IStage stage, string reply, string error)
+    {
+        var builder = new ValidationBuilder(stage.Number, stage.Name, stage.Weights);
+        builder.Error(error);
+        return builder.Build(reply.Length);
+    }
+
+    private static string ReaskPrompt(IStage stage, IReadOnlyList<string> errors) =>
+        "Your previous answer did not pass validation:\n"
+        + string.Join("\n", errors.Where(e => !e.StartsWith("warning:", StringComparison.Ordinal)).Take(20).Select(e => "- " + e))
+        + (stage.OutputKind == StageOutputKind.Json
+            ? "\nReply again with the complete, corrected JSON object only."
+            : "\nReply again with the complete, corrected report only.");
+
+    /// <summary>Enough room for a useful answer: a full report needs far more than a JSON stage.</summary>
+    private static int MinimumOutputTokens(IStage stage, int wanted) =>
+        Math.Min(wanted, stage.OutputKind == StageOutputKind.Markdown ? 7000 : 1000);
+
+    private void RecordRetries(int stage, string model, ModelCallContext context)
+    {
+        foreach (var reason in context.RetryReasons)
+        {
+            telemetry.Retry(stage, model, reason);
+        }
+    }
+
+    private async Task<IReadOnlyList<StageAttempt>> RunShadowAsync(StageRunRequest request, StageRoute route, string shadowModel, CancellationToken cancellationToken)
+    {
+        var attempts = new List<StageAttempt>();
+        try
+        {
+            // The shadow never reads or fills the cache and never reports progress: its output is only measured.
+            var shadowRequest = request with { BypassCache = true, OnProgress = null };
+            await RunOnModelAsync(shadowRequest, route, shadowModel, RouteKind.Shadow, attempts, cancellationToken);
+        }
+        catch (StageFailedException e)
+        {
+            logger.LogInformation("Shadow {Model} failed stage {Stage}: {Reason}", shadowModel, request.Stage.Number, e.Message);
+        }
+        return attempts;
+    }
+
+    private static Task Report(StageRunRequest request, StageStatus status, string model, RouteKind kind, IReadOnlyList<StageAttempt> attempts) =>
+        request.OnProgress?.Invoke(status, model, kind, attempts.ToList()) ?? Task.CompletedTask;
+}
+
+public sealed class StageRunnerOptions
+{
+    public const string SectionName = "Stages";
+
+    /// <summary>How often a stage is re-asked with the validator's errors before it fails (DESIGN §3: once or twice).</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 2)]
+    public int MaxReasks { get; init; } = 2;
+}
