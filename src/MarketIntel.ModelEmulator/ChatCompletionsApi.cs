@@ -1,0 +1,120 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MarketIntel.ModelEmulator;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c> and the Workers AI OpenAI-compatible path
+/// <c>POST /client/v4/accounts/{account}/ai/v1/chat/completions</c> (which wants a bearer token, any non-empty one).
+/// </summary>
+internal static class ChatCompletionsApi
+{
+    public const string ProfileHeader = "X-Emulator-Profile";
+
+    public static IEndpointRouteBuilder MapChatCompletions(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/v1/chat/completions", (HttpContext http, ChatEmulator emulator, ProfileStore profiles, TimeProvider time) =>
+            HandleAsync(http, emulator, profiles, time, requireToken: false));
+        endpoints.MapPost("/client/v4/accounts/{account}/ai/v1/chat/completions",
+            (string account, HttpContext http, ChatEmulator emulator, ProfileStore profiles, TimeProvider time) =>
+                HandleAsync(http, emulator, profiles, time, requireToken: true));
+        return endpoints;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext http, ChatEmulator emulator, ProfileStore profiles, TimeProvider time, bool requireToken)
+    {
+        var cancellation = http.RequestAborted;
+        if (requireToken && !HasBearerToken(http.Request))
+        {
+            return TypedResults.Json(WorkersAiErrors.Authentication, statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellation);
+        }
+        catch (JsonException e)
+        {
+            return BadRequest($"The request body is not valid JSON: {e.Message}");
+        }
+
+        if (ChatRequest.Parse(body, out var error) is not { } request)
+        {
+            return BadRequest(error ?? "The request is not a chat completions request.");
+        }
+
+        var profile = profiles.Get(request.Model);
+        if (http.Request.Headers[ProfileHeader] is { Count: > 0 } header)
+        {
+            if (ParseProfile(header.ToString(), out var problem) is not { } overridden)
+            {
+                return BadRequest($"The {ProfileHeader} header is not a valid profile: {problem}");
+            }
+            profile = overridden;
+        }
+
+        var decision = emulator.Decide(request, profile);
+        try
+        {
+            if (decision is FailureDecision failure)
+            {
+                await Task.Delay(failure.Delay, time, cancellation);
+                if (failure.RetryAfter)
+                {
+                    http.Response.Headers.RetryAfter = "1";
+                }
+                return TypedResults.Json(failure.Body, statusCode: failure.StatusCode);
+            }
+
+            var answer = (AnswerDecision)decision;
+            if (request.Stream)
+            {
+                await ChatStreaming.WriteAsync(http, request, answer, time, cancellation);
+                return TypedResults.Empty;
+            }
+            await Task.Delay(answer.Delay, time, cancellation);
+            var completion = new ChatCompletion(
+                answer.Id,
+                "chat.completion",
+                time.GetUtcNow().ToUnixTimeSeconds(),
+                request.Model,
+                [new ChatChoice(0, new ChatMessageBody("assistant", answer.Content), null, answer.FinishReason)],
+                answer.Usage);
+            return TypedResults.Json(completion);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The client gave up (its timeout); nobody reads this.
+            return TypedResults.StatusCode(499);
+        }
+    }
+
+    /// <summary>A profile from JSON (property names as in configuration, any case), validated like configuration.</summary>
+    internal static ModelProfile? ParseProfile(string json, out string? problem)
+    {
+        ModelProfile? profile;
+        try
+        {
+            profile = JsonSerializer.Deserialize<ModelProfile>(json, JsonSerializerOptions.Web);
+        }
+        catch (JsonException e)
+        {
+            problem = e.Message;
+            return null;
+        }
+        var errors = ModelProfile.ValidateProfile(profile, "profile").ToList();
+        problem = errors.Count == 0 ? null : string.Join(" ", errors.Select(e => e.ErrorMessage));
+        return errors.Count == 0 ? profile : null;
+    }
+
+    internal static IResult BadRequest(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
+
+    private static bool HasBearerToken(HttpRequest request)
+    {
+        var value = request.Headers.Authorization.ToString();
+        return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && value["Bearer ".Length..].Trim().Length > 0;
+    }
+}

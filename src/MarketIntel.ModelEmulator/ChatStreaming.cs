@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace MarketIntel.ModelEmulator;
+
+/// <summary>
+/// <c>stream: true</c>: the answer as server-sent <c>chat.completion.chunk</c> events, paced by the profile's speed,
+/// then usage (when <c>stream_options.include_usage</c> asks for it) and <c>[DONE]</c>.
+/// </summary>
+internal static class ChatStreaming
+{
+    private const int ChunkCharacters = 64;
+
+    public static async Task WriteAsync(HttpContext http, ChatRequest request, AnswerDecision answer, TimeProvider time, CancellationToken cancellation)
+    {
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        var chunks = Enumerable.Range(0, (answer.Content.Length + ChunkCharacters - 1) / ChunkCharacters)
+            .Select(i => answer.Content.Substring(i * ChunkCharacters, Math.Min(ChunkCharacters, answer.Content.Length - i * ChunkCharacters)))
+            .ToList();
+        // The first chunk waits for the time to first token; the rest share the remaining time.
+        var perChunk = chunks.Count == 0 ? TimeSpan.Zero : answer.Delay / (chunks.Count + 4);
+        var firstDelay = answer.Delay - perChunk * chunks.Count;
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        await Task.Delay(firstDelay, time, cancellation);
+        await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody("assistant", ""), null, null), cancellation);
+        foreach (var chunk in chunks)
+        {
+            await Task.Delay(perChunk, time, cancellation);
+            await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody(null, chunk), null, null), cancellation);
+        }
+        await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody(null, null), answer.FinishReason, null), cancellation);
+        if (request.IncludeUsage)
+        {
+            await WriteAsync(http, new ChatCompletion(answer.Id, "chat.completion.chunk", created, request.Model, [], answer.Usage), cancellation);
+        }
+        await http.Response.WriteAsync("data: [DONE]\n\n", cancellation);
+        await http.Response.Body.FlushAsync(cancellation);
+    }
+
+    private static ChatCompletion Chunk(string id, long created, string model, ChatMessageBody delta, string? finishReason, ChatUsage? usage) =>
+        new(id, "chat.completion.chunk", created, model, [new ChatChoice(0, null, delta, finishReason)], usage);
+
+    private static async Task WriteAsync(HttpContext http, ChatCompletion chunk, CancellationToken cancellation)
+    {
+        await http.Response.WriteAsync($"data: {JsonSerializer.Serialize(chunk)}\n\n", cancellation);
+        await http.Response.Body.FlushAsync(cancellation);
+    }
+}

@@ -1,0 +1,323 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MarketIntel.ModelEmulator;
+
+/// <summary>
+/// Makes a JSON instance of a JSON schema: every property (required or not), array lengths inside minItems/maxItems,
+/// numbers inside minimum/maximum, enum members, strings of at least minLength, the non-null branch of nullable types,
+/// local <c>$ref</c>s and the first branch of anyOf/oneOf. Strings come from <see cref="TextComposer"/>. A few relations a
+/// schema cannot state are kept where cheap: <c>total_*</c> sums, one <c>is_recommended</c> item, numbered tiers.
+/// </summary>
+internal sealed class SchemaInstanceGenerator
+{
+    private const int MaxDepth = 24;
+
+    private readonly Random _random;
+    private readonly TextComposer _text;
+    private JsonObject _root = new();
+
+    public SchemaInstanceGenerator(Random random, ProfileData profile)
+    {
+        _random = random;
+        _text = new TextComposer(random, profile);
+    }
+
+    public JsonNode? Generate(JsonObject schema)
+    {
+        _root = schema;
+        return Generate(schema, "root", [], 0, 0);
+    }
+
+    /// <summary>Whether a node looks like a JSON schema of an object (has "type" or "properties").</summary>
+    public static bool LooksLikeSchema(JsonNode? node) =>
+        node is JsonObject o && (o.ContainsKey("properties") || o["type"] is not null);
+
+    /// <summary>The number of leaf (non-object) fields; an array of objects counts its item's fields once.</summary>
+    public static int CountLeafFields(JsonObject schema) => CountLeaves(schema, schema, 0);
+
+    private static int CountLeaves(JsonNode? node, JsonObject root, int depth)
+    {
+        var schema = Resolve(node, root);
+        if (schema is null || depth > MaxDepth)
+        {
+            return 1;
+        }
+        if (schema["properties"] is JsonObject properties)
+        {
+            return properties.Sum(p => CountLeaves(p.Value, root, depth + 1));
+        }
+        if (TypeOf(schema) == "array" && Resolve(schema["items"], root) is { } items && items["properties"] is JsonObject)
+        {
+            return CountLeaves(items, root, depth + 1);
+        }
+        return 1;
+    }
+
+    private JsonNode? Generate(JsonNode? node, string name, List<string> path, int index, int depth)
+    {
+        var schema = Resolve(node, _root);
+        if (schema is null)
+        {
+            return JsonValue.Create(_text.Compose(name, path, index));
+        }
+        if (schema["const"] is { } constant)
+        {
+            return constant.DeepClone();
+        }
+        if (schema["enum"] is JsonArray { Count: > 0 } options)
+        {
+            var nonNull = options.Where(o => o is not null).ToList();
+            return nonNull.Count == 0 ? null : nonNull[_random.Next(nonNull.Count)]!.DeepClone();
+        }
+        if (depth > MaxDepth)
+        {
+            return JsonValue.Create(_text.Compose(name, path, index));
+        }
+        return TypeOf(schema) switch
+        {
+            "object" => GenerateObject(schema, name, path, depth),
+            "array" => GenerateArray(schema, name, path, depth),
+            "integer" => JsonValue.Create((long)GenerateNumber(schema, name, integer: true)),
+            "number" => JsonValue.Create(GenerateNumber(schema, name, integer: false)),
+            "boolean" => JsonValue.Create(_random.Next(2) == 0),
+            "null" => null,
+            _ => JsonValue.Create(GenerateString(schema, name, path, index)),
+        };
+    }
+
+    private JsonObject GenerateObject(JsonObject schema, string name, List<string> path, int depth)
+    {
+        var result = new JsonObject();
+        path.Add(name);
+        if (schema["properties"] is JsonObject properties)
+        {
+            foreach (var (property, propertySchema) in properties)
+            {
+                result[property] = Generate(propertySchema, property, path, 0, depth + 1);
+            }
+        }
+        if (schema["required"] is JsonArray required)
+        {
+            foreach (var property in required.Select(r => r?.GetValue<string>()).OfType<string>().Where(p => !result.ContainsKey(p)))
+            {
+                result[property] = JsonValue.Create(_text.Compose(property, path, 0));
+            }
+        }
+        path.RemoveAt(path.Count - 1);
+        ObjectRules.Apply(result, schema, _root);
+        return result;
+    }
+
+    private JsonArray GenerateArray(JsonObject schema, string name, List<string> path, int depth)
+    {
+        var min = IntOf(schema["minItems"]) ?? 0;
+        var max = IntOf(schema["maxItems"]);
+        int count;
+        if (max is { } upper)
+        {
+            var lower = schema["minItems"] is null ? Math.Min(3, upper) : min;
+            count = _random.Next(Math.Min(lower, upper), upper + 1);
+        }
+        else
+        {
+            count = schema["minItems"] is null ? 3 : _random.Next(min, min + 3);
+        }
+
+        var itemName = Singular(name);
+        var items = new JsonArray();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        path.Add(name);
+        for (var i = 0; i < count; i++)
+        {
+            var item = Generate(schema["items"], itemName, path, i, depth + 1);
+            // Repeated strings read as a lazy model and break uniqueItems: try a few times for a new one.
+            for (var attempt = 0; attempt < 8 && item is JsonValue && !seen.Add(item.ToJsonString()); attempt++)
+            {
+                item = Generate(schema["items"], itemName, path, i + attempt + 1, depth + 1);
+            }
+            items.Add(item);
+        }
+        path.RemoveAt(path.Count - 1);
+        ObjectRules.ApplyToItems(items, Resolve(schema["items"], _root), _root);
+        return items;
+    }
+
+    private string GenerateString(JsonObject schema, string name, List<string> path, int index)
+    {
+        var format = schema["format"]?.GetValue<string>();
+        var text = format switch
+        {
+            "date-time" => "2025-03-14T09:30:00Z",
+            "date" => "2025-03-14",
+            "email" => "hello@example.com",
+            "uri" or "url" => "https://www.example.com",
+            _ => _text.Compose(name, path, index),
+        };
+        var minLength = IntOf(schema["minLength"]) ?? 0;
+        var guard = 0;
+        while (text.Length < minLength && guard++ < 50)
+        {
+            text = $"{text} {_text.Sentence(TextComposer.Humanize(name), _random.Next(1000))}";
+        }
+        if (IntOf(schema["maxLength"]) is { } maxLength && text.Length > maxLength)
+        {
+            var cut = text[..maxLength];
+            var space = cut.LastIndexOf(' ');
+            text = (space > maxLength / 2 ? cut[..space] : cut).TrimEnd(',', ';', ':', ' ');
+        }
+        return text;
+    }
+
+    private double GenerateNumber(JsonObject schema, string name, bool integer)
+    {
+        var minimum = DoubleOf(schema["minimum"]);
+        var maximum = DoubleOf(schema["maximum"]);
+        if (DoubleOf(schema["exclusiveMinimum"]) is { } exclusiveMin)
+        {
+            minimum = integer ? Math.Floor(exclusiveMin) + 1 : exclusiveMin + 0.01;
+        }
+        if (DoubleOf(schema["exclusiveMaximum"]) is { } exclusiveMax)
+        {
+            maximum = integer ? Math.Ceiling(exclusiveMax) - 1 : exclusiveMax - 0.01;
+        }
+
+        var (low, high, money) = Heuristic(name);
+        double lo, hi;
+        if (minimum is { } mn && maximum is { } mx)
+        {
+            (lo, hi) = (mn, Math.Max(mn, mx));
+        }
+        else if (minimum is { } onlyMin)
+        {
+            (lo, hi) = (Math.Max(onlyMin, low), Math.Max(onlyMin, low) + (high - low));
+        }
+        else if (maximum is { } onlyMax)
+        {
+            (lo, hi) = (Math.Min(low, onlyMax), Math.Min(high, onlyMax));
+        }
+        else
+        {
+            (lo, hi) = (low, high);
+        }
+
+        if (money && minimum is null && maximum is null)
+        {
+            return MoneyValues[_random.Next(MoneyValues.Length)];
+        }
+        if (integer)
+        {
+            var a = (long)Math.Ceiling(lo);
+            var b = (long)Math.Floor(hi);
+            return b < a ? a : a + (long)Math.Floor(_random.NextDouble() * (b - a + 1));
+        }
+        var value = Math.Round(lo + _random.NextDouble() * (hi - lo), 1);
+        return Math.Clamp(value, lo, hi);
+    }
+
+    private static readonly double[] MoneyValues = [47, 97, 197, 297, 497, 997, 1497, 1997, 2997];
+
+    private static (double Low, double High, bool Money) Heuristic(string name)
+    {
+        var tokens = TextComposer.Tokens(name);
+        bool Has(params string[] any) => any.Any(tokens.Contains);
+        if (Has("price", "value", "cost", "fee", "revenue", "amount", "income", "spend", "spending", "budget", "ltv", "payment", "investment"))
+        {
+            return (97, 4997, true);
+        }
+        if (Has("percent", "percentage", "rate", "conversion", "share"))
+        {
+            return (5, 45, false);
+        }
+        if (Has("score", "intensity", "rating", "level", "difficulty"))
+        {
+            return (1, 10, false);
+        }
+        if (Has("age"))
+        {
+            return (28, 55, false);
+        }
+        if (Has("year"))
+        {
+            return (2025, 2026, false);
+        }
+        if (Has("count", "number", "quantity", "months", "weeks", "days", "duration", "installments", "payments", "spots", "seats"))
+        {
+            return (2, 12, false);
+        }
+        return (1, 100, false);
+    }
+
+    /// <summary>The schema a node stands for: local <c>$ref</c>s followed, the first non-null anyOf/oneOf branch taken.</summary>
+    internal static JsonObject? Resolve(JsonNode? node, JsonObject root)
+    {
+        for (var hops = 0; hops < 16 && node is JsonObject schema; hops++)
+        {
+            if (schema["$ref"]?.GetValue<string>() is { } reference)
+            {
+                node = ResolvePointer(reference, root);
+                continue;
+            }
+            if ((schema["anyOf"] ?? schema["oneOf"]) is JsonArray { Count: > 0 } branches && schema["type"] is null && schema["properties"] is null)
+            {
+                node = branches.FirstOrDefault(b => b is JsonObject o && TypeOf(Resolve(o, root) ?? o) != "null") ?? branches[0];
+                continue;
+            }
+            return schema;
+        }
+        return node as JsonObject;
+    }
+
+    private static JsonNode? ResolvePointer(string reference, JsonObject root)
+    {
+        if (!reference.StartsWith('#'))
+        {
+            return null;
+        }
+        JsonNode? current = root;
+        foreach (var raw in reference.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var segment = Uri.UnescapeDataString(raw).Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            current = current switch
+            {
+                JsonObject o => o[segment],
+                JsonArray a when int.TryParse(segment, out var i) && i < a.Count => a[i],
+                _ => null,
+            };
+        }
+        return current;
+    }
+
+    /// <summary>The schema's type, the non-null one of a nullable type list, or one inferred from its keywords.</summary>
+    internal static string TypeOf(JsonObject schema)
+    {
+        switch (schema["type"])
+        {
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                return value.GetValue<string>();
+            case JsonArray types:
+                var names = types.Select(t => t?.GetValue<string>()).OfType<string>().ToList();
+                return names.FirstOrDefault(t => t != "null") ?? "null";
+        }
+        if (schema.ContainsKey("properties"))
+        {
+            return "object";
+        }
+        if (schema.ContainsKey("items"))
+        {
+            return "array";
+        }
+        return "string";
+    }
+
+    internal static int? IntOf(JsonNode? node) => DoubleOf(node) is { } d ? (int)Math.Min(d, int.MaxValue) : null;
+
+    internal static double? DoubleOf(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+
+    private static string Singular(string name) =>
+        name.EndsWith("ies", StringComparison.Ordinal) ? name[..^3] + "y"
+        : name.EndsWith("sses", StringComparison.Ordinal) || name.EndsWith("uses", StringComparison.Ordinal) || name.EndsWith("xes", StringComparison.Ordinal) ? name[..^2]
+        : name.EndsWith('s') && !name.EndsWith("ss", StringComparison.Ordinal) ? name[..^1]
+        : name;
+}

@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace MarketIntel.ModelEmulator;
+
+/// <summary>
+/// Writes the text of one string value: the property name decides the kind (a price, a quote, a name, a rate, a size...)
+/// and the business profile of the prompt supplies the facts, so the text reads as written about that business. It never
+/// writes a template gap (TBD, [Insert ...], braces, an ellipsis).
+/// </summary>
+internal sealed partial class TextComposer(Random random, ProfileData profile)
+{
+    private static readonly string[] FirstNames = ["Sarah", "Priya", "Jennifer", "Michelle", "Rachel", "Laura", "Danielle", "Monica", "Karen", "Olivia", "Natalie", "Vanessa"];
+    private static readonly string[] LastNames = ["Mitchell", "Patel", "Nguyen", "Coleman", "Reyes", "Bennett", "Hartley", "Okafor", "Lindqvist", "Ramirez", "Sullivan", "Chen"];
+    private static readonly string[] CompanyPatterns = ["Elevate {0} Group", "{0} Collective", "Summit {0} Partners", "BrightPath {0}", "Northstar {0} Institute", "{0} Academy Online"];
+    private static readonly string[] OfferPatterns = ["The {0} Accelerator", "{0} Mastery Program", "The {0} Inner Circle", "{0} Fast-Start Kit", "The {0} Blueprint", "VIP {0} Intensive", "{0} Momentum Workshop", "The {0} Playbook"];
+    private static readonly string[] Emotions = ["Frustration", "Fear of falling behind", "Hope", "Ambition", "Anxiety", "Relief", "Pride", "Urgency", "Self-doubt", "Confidence"];
+    private static readonly string[] Platforms = ["Facebook", "Instagram", "LinkedIn", "YouTube", "Email newsletter", "Podcast sponsorships"];
+    private static readonly string[] Behaviors = ["Engaged shoppers", "Small business owners", "Frequent international travelers", "Online course buyers", "Early technology adopters", "Facebook page admins"];
+    private static readonly string[] Interests = ["Harvard Business Review", "Leadership development", "Personal development", "Career development", "TED Talks", "Entrepreneurship", "Professional certification", "Forbes"];
+    private static readonly string[] Prices = ["$497", "$997", "$1,497", "$1,997", "$2,997", "$4,997"];
+    private static readonly string[] Rates = ["12.4% annually (2024-2025)", "9.8% annually (2024-2025)", "14.1% annually (2024-2025)", "11.5% annually (2024-2025)"];
+    private static readonly string[] Sizes = ["$4.2 billion", "$3.8 billion", "$6.1 billion", "$2.9 billion"];
+    private static readonly string[] Timelines = ["Weeks 1-2", "First 30 days", "Months 2-3", "Within 90 days", "Weeks 3-6"];
+    private static readonly string[] Frequencies = ["Twice a year", "Once a quarter", "Every month", "Once a year with a mid-year refresh"];
+    private static readonly string[] Durations = ["12 weeks", "90 days", "6 months", "8 weeks"];
+    private static readonly string[] Times = ["Tuesday evenings around 8 PM", "Sunday afternoons", "Weekday mornings before 7 AM", "Thursday lunchtime"];
+    private static readonly string[] Locations = ["Austin, Texas", "Seattle, Washington", "Denver, Colorado", "Raleigh, North Carolina", "Toronto, Ontario"];
+
+    private int _salt;
+
+    /// <summary>A string for a property called <paramref name="name"/> (snake or camel case), inside <paramref name="path"/>.</summary>
+    public string Compose(string name, IReadOnlyList<string> path, int index)
+    {
+        var tokens = Tokens(name);
+        var context = path.SelectMany(Tokens).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var pick = random.Next(1000) + index + _salt++;
+
+        if (Has(tokens, "name", "names"))
+        {
+            return NameFor(tokens, context, pick);
+        }
+        if (Has(tokens, "quote", "quotes", "phrase", "phrases", "saying", "says", "testimonial", "words"))
+        {
+            return Quote(pick);
+        }
+        if (Has(tokens, "size") || (Has(tokens, "market") && Has(tokens, "2024", "2025", "projected")))
+        {
+            return Has(tokens, "2025", "projected", "future") ? "$4.7 billion" : Choose(Sizes, pick);
+        }
+        if (Has(tokens, "rate", "growth", "cagr"))
+        {
+            return Has(tokens, "conversion", "close", "closing") ? "3.8% of qualified leads" : Choose(Rates, pick);
+        }
+        if (Has(tokens, "income", "salary"))
+        {
+            return Choose(["$145,000 per year", "$165,000 per year", "$128,000 per year"], pick);
+        }
+        if (Has(tokens, "spending", "spend", "budget"))
+        {
+            return Choose(["$6,500 per year on professional development", "$8,000 per year on coaching and courses", "$4,800 per year on growth programmes"], pick);
+        }
+        if (Has(tokens, "ltv") || (Has(tokens, "lifetime") && Has(tokens, "value")))
+        {
+            return "$12,000 over three years";
+        }
+        if (Has(tokens, "revenue"))
+        {
+            return "$48,000 per month";
+        }
+        if (Has(tokens, "price", "value", "cost", "fee", "investment", "amount", "pricing") && !Has(tokens, "analysis", "justification", "strategy", "proposition", "rationale", "reason", "anchor", "why"))
+        {
+            return Has(tokens, "price", "fee") && index == 0 && !Has(context, "competitor", "competitors") ? profile.Price : Choose(Prices, pick);
+        }
+        if (Has(tokens, "percent", "percentage", "share"))
+        {
+            return Choose(["34%", "22%", "41%", "18%"], pick);
+        }
+        if (Has(tokens, "age", "ages"))
+        {
+            return Choose(["35-50", "32-48", "38-55"], pick);
+        }
+        if (Has(tokens, "score", "intensity", "rating"))
+        {
+            return Choose(["8/10", "7/10", "9/10"], pick);
+        }
+        if (Has(tokens, "emotion", "emotions", "feeling"))
+        {
+            return Choose(Emotions, pick);
+        }
+        if (Has(tokens, "platform", "platforms", "channel", "channels"))
+        {
+            return Choose(Platforms, pick);
+        }
+        if (Has(tokens, "interest", "interests"))
+        {
+            return pick % 3 == 0 ? Keyword : Choose(Interests, pick);
+        }
+        if (Has(tokens, "behavior", "behaviors", "behaviour", "behaviours"))
+        {
+            return Choose(Behaviors, pick);
+        }
+        if (Has(tokens, "timeline", "when", "deadline"))
+        {
+            return Choose(Timelines, pick);
+        }
+        if (Has(tokens, "frequency"))
+        {
+            return Choose(Frequencies, pick);
+        }
+        if (Has(tokens, "duration", "length", "period", "term"))
+        {
+            return Choose(Durations, pick);
+        }
+        if (Has(tokens, "time", "day"))
+        {
+            return Choose(Times, pick);
+        }
+        if (Has(tokens, "location", "city", "region"))
+        {
+            return profile.Find("location") ?? Choose(Locations, pick);
+        }
+        if (Has(tokens, "url", "website", "link"))
+        {
+            return $"https://www.{Slug}.com";
+        }
+        if (Has(tokens, "email"))
+        {
+            return $"hello@{Slug}.com";
+        }
+        if (Has(tokens, "date"))
+        {
+            return "2025-03-14";
+        }
+        if (Has(tokens, "title", "headline", "subject", "hook", "tagline"))
+        {
+            return Choose(
+            [
+                $"How {AudienceShort} Master {Keyword} in 90 Days",
+                $"The {Keyword} Shortcut Nobody Talks About",
+                $"Stop Guessing: A Proven Path to {Keyword} Results",
+            ], pick);
+        }
+        return Sentence(Humanize(name), pick);
+    }
+
+    /// <summary>A sentence of 8 to 20 words about the business, for any free-text field.</summary>
+    public string Sentence(string subject, int pick)
+    {
+        string[] sentences =
+        [
+            $"Clients of {profile.BusinessName} see results in {NicheLower} within the first ninety days of working together.",
+            $"For {AudienceShort}, the {subject} comes down to one thing: {PainShort}.",
+            $"{profile.BusinessName} positions its {NicheLower} offer as the fastest route past {PainShort}.",
+            $"Most buyers in {NicheLower} have already tried cheaper options and now want a proven, personal path.",
+            $"The {subject} is strongest among {AudienceShort} who invest in {NicheLower} every year.",
+            $"Demand for {NicheLower} keeps rising as {AudienceShort} look for measurable career and income gains.",
+            $"{profile.BusinessName} wins on the {subject} by pairing {DeliveryShort} with direct weekly accountability.",
+            $"Buyers compare {NicheLower} providers on results, access to the expert, and how quickly progress shows.",
+            $"A clear promise around {NicheLower} lets {profile.BusinessName} charge {profile.Price} without long sales calls.",
+            $"The typical buyer discovers {NicheLower} after a setback and decides to invest within two to four weeks.",
+            $"Referrals from past clients drive a large share of new {NicheLower} sales for {profile.BusinessName}.",
+            $"Ads that name {PainShort} outright earn the strongest response from {AudienceShort}.",
+        ];
+        var sentence = Choose(sentences, pick);
+        if (WordCount(sentence) > 20)
+        {
+            sentence = $"Demand for {ShortPhrase(profile.Niche, 8).ToLowerInvariant()} keeps rising among buyers who want measurable results.";
+        }
+        return sentence;
+    }
+
+    public string Quote(int pick) => Choose(
+    [
+        $"I've tried everything to fix {PainShort}, and nothing has stuck long enough to matter.",
+        $"I know I'm capable of more, but {PainShort} keeps me stuck where I am.",
+        $"I don't need more theory about {NicheLower}; I need someone to show me exactly what to do.",
+        $"If I could solve {PainShort} this year, everything else would finally fall into place.",
+        "I'm tired of watching people with half my experience move ahead of me.",
+        $"I'd happily pay {profile.Price} tomorrow if I knew it would actually work for someone like me.",
+    ], pick);
+
+    public string PersonName(int pick) => $"{Choose(FirstNames, pick)} {Choose(LastNames, pick / FirstNames.Length + pick)}";
+
+    public string OfferName(int pick) => string.Format(CultureInfo.InvariantCulture, Choose(OfferPatterns, pick), Keyword);
+
+    public string CompanyName(int pick) => string.Format(CultureInfo.InvariantCulture, Choose(CompanyPatterns, pick), Keyword);
+
+    private string NameFor(HashSet<string> tokens, HashSet<string> context, int pick)
+    {
+        if (Has(tokens, "business") || (Has(tokens, "brand") && !Has(context, "competitor", "competitors")))
+        {
+            return profile.BusinessName;
+        }
+        if (Has(tokens, "competitor", "company", "brand") || Has(context, "competitor", "competitors"))
+        {
+            return CompanyName(pick);
+        }
+        if (Has(tokens, "avatar", "person", "first", "full", "customer", "client") || Has(context, "avatar", "persona", "customer"))
+        {
+            return PersonName(pick);
+        }
+        if (Has(tokens, "community", "group") || Has(context, "community", "communities"))
+        {
+            return $"{Keyword} Leaders Network";
+        }
+        return OfferName(pick);
+    }
+
+    /// <summary>The niche's first words in title case: "Executive Coaching" for "Executive coaching for women in tech".</summary>
+    public string Keyword
+    {
+        get
+        {
+            var words = profile.Niche.Split([' ', ',', ';', '(', ')', '/'], StringSplitOptions.RemoveEmptyEntries)
+                .TakeWhile(w => !StopWords.Contains(w)).Take(2).ToArray();
+            if (words.Length == 0)
+            {
+                words = ["Growth"];
+            }
+            return string.Join(' ', words.Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+        }
+    }
+
+    private static readonly HashSet<string> StopWords = new(StringComparer.OrdinalIgnoreCase) { "for", "of", "in", "to", "and", "with", "who", "the", "a", "an", "on", "at" };
+
+    private string NicheLower => LowerFirst(ShortPhrase(profile.Niche, 10));
+
+    private string AudienceShort => LowerFirst(ShortPhrase(profile.Audience, 7));
+
+    private string PainShort => LowerFirst(ShortPhrase(profile.Pain, 8));
+
+    private string DeliveryShort => LowerFirst(ShortPhrase(profile.Delivery, 6));
+
+    private string Slug => NonWord().Replace(profile.BusinessName.ToLowerInvariant(), "");
+
+    /// <summary>The first clause of a value, at most <paramref name="words"/> words, without closing punctuation.</summary>
+    internal static string ShortPhrase(string value, int words)
+    {
+        var clause = value.Split([',', ';', '(', '.', ':', '!', '?'], 2)[0].Trim();
+        var parts = clause.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length > words)
+        {
+            parts = parts[..words];
+            while (parts.Length > 1 && StopWords.Contains(parts[^1]))
+            {
+                parts = parts[..^1];
+            }
+        }
+        return parts.Length == 0 ? value.Trim() : string.Join(' ', parts);
+    }
+
+    private static string LowerFirst(string text) =>
+        text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
+
+    internal static HashSet<string> Tokens(string name)
+    {
+        var snake = CamelBoundary().Replace(name, "$1_$2");
+        return snake.Split(['_', '-', ' ', '.'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => t.ToLowerInvariant()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    internal static string Humanize(string name)
+    {
+        var snake = CamelBoundary().Replace(name, "$1_$2");
+        var words = snake.Split(['_', '-', ' ', '.'], StringSplitOptions.RemoveEmptyEntries)
+            .Where(w => !w.All(char.IsDigit)).Select(w => w.ToLowerInvariant()).ToArray();
+        return words.Length == 0 ? "market opportunity" : string.Join(' ', words);
+    }
+
+    internal static int WordCount(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+
+    private static bool Has(HashSet<string> tokens, params string[] any) => any.Any(tokens.Contains);
+
+    private static T Choose<T>(IReadOnlyList<T> items, int pick) => items[(pick % items.Count + items.Count) % items.Count];
+
+    [GeneratedRegex("([a-z0-9])([A-Z])", RegexOptions.CultureInvariant)]
+    private static partial Regex CamelBoundary();
+
+    [GeneratedRegex("[^a-z0-9]+", RegexOptions.CultureInvariant)]
+    private static partial Regex NonWord();
+}
