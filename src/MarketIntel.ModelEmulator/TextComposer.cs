@@ -27,14 +27,16 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
     private static readonly string[] Times = ["Tuesday evenings around 8 PM", "Sunday afternoons", "Weekday mornings before 7 AM", "Thursday lunchtime"];
     private static readonly string[] Locations = ["Austin, Texas", "Seattle, Washington", "Denver, Colorado", "Raleigh, North Carolina", "Toronto, Ontario"];
 
-    private int _salt;
+    private readonly int _start = random.Next(1000);
+    private int _counter;
 
     /// <summary>A string for a property called <paramref name="name"/> (snake or camel case), inside <paramref name="path"/>.</summary>
     public string Compose(string name, IReadOnlyList<string> path, int index)
     {
         var tokens = Tokens(name);
         var context = path.SelectMany(Tokens).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var pick = random.Next(1000) + index + _salt++;
+        // Consecutive values walk through the choices, so the items of a list differ from each other.
+        var pick = _start + _counter++;
 
         if (Has(tokens, "name", "names"))
         {
@@ -237,7 +239,7 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
     /// <summary>The first clause of a value, at most <paramref name="words"/> words, without closing punctuation.</summary>
     internal static string ShortPhrase(string value, int words)
     {
-        var clause = value.Split([',', ';', '(', '.', ':', '!', '?'], 2)[0].Trim();
+        var clause = ClauseEnd().Split(value.Trim(), 2)[0].Trim();
         var parts = clause.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length > words)
         {
@@ -276,6 +278,9 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
 
     [GeneratedRegex("([a-z0-9])([A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex CamelBoundary();
+
+    [GeneratedRegex(@",\s|;|:\s|!|\?|\(|\.\s|\.$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClauseEnd();
 
     [GeneratedRegex("[^a-z0-9]+", RegexOptions.CultureInvariant)]
     private static partial Regex NonWord();
