@@ -46,6 +46,26 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
         {
             return Quote(pick);
         }
+        if (Has(tokens, "demographics", "demographic"))
+        {
+            return Choose(
+            [
+                $"{UpperFirst(AudienceShort)}, household income around $145,000, living in major US metro areas.",
+                $"Mostly {AudienceShort} with a graduate degree and ten or more years of experience.",
+            ], pick);
+        }
+        if (Has(tokens, "psychographics", "psychographic", "values", "beliefs"))
+        {
+            return Choose(
+            [
+                $"Values growth and recognition, believes {NicheLower} is an investment, and fears falling behind peers.",
+                $"Ambitious and self-directed, reads widely, and wants proof before paying {profile.Price} for anything.",
+            ], pick);
+        }
+        if (Has(tokens, "fit", "analysis", "strategy", "justification", "rationale", "reason", "description", "summary", "explanation", "why", "how", "problem", "differentiation", "characteristics"))
+        {
+            return Sentence(Humanize(name), pick);
+        }
         if (Has(tokens, "size") || (Has(tokens, "market") && Has(tokens, "2024", "2025", "projected")))
         {
             return Has(tokens, "2025", "projected", "future") ? "$4.7 billion" : Choose(Sizes, pick);
@@ -163,13 +183,15 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
             $"The typical buyer discovers {NicheLower} after a setback and decides to invest within two to four weeks.",
             $"Referrals from past clients drive a large share of new {NicheLower} sales for {profile.BusinessName}.",
             $"Ads that name {PainShort} outright earn the strongest response from {AudienceShort}.",
+            $"Buyers of {NicheLower} want proof, personal attention and a clear plan.",
+            $"{profile.BusinessName} stands out in {NicheLower} through measurable client outcomes.",
+            $"Premium {NicheLower} clients pay for speed, certainty and expert access.",
+            $"Word of mouth is the main growth engine in {NicheLower} today.",
         ];
-        var sentence = Choose(sentences, pick);
-        if (WordCount(sentence) > 20)
-        {
-            sentence = $"Demand for {ShortPhrase(profile.Niche, 8).ToLowerInvariant()} keeps rising among buyers who want measurable results.";
-        }
-        return sentence;
+        var fitting = sentences.Where(s => WordCount(s) is >= 8 and <= 20).ToList();
+        return fitting.Count > 0
+            ? Choose(fitting, pick)
+            : $"Demand for {ShortPhrase(profile.Niche, 8).ToLowerInvariant()} keeps rising among buyers who want measurable results.";
     }
 
     public string Quote(int pick) => Choose(
@@ -251,6 +273,8 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
         }
         return parts.Length == 0 ? value.Trim() : string.Join(' ', parts);
     }
+
+    private static string UpperFirst(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string LowerFirst(string text) =>
         text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
