@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -48,7 +47,7 @@ internal static class ChatCompletionsApi
         var profile = profiles.Get(request.Model);
         if (http.Request.Headers[ProfileHeader] is { Count: > 0 } header)
         {
-            if (ParseProfile(header.ToString(), out var problem) is not { } overridden)
+            if (ParseProfile(header.ToString(), out var problem, profile) is not { } overridden)
             {
                 return BadRequest($"The {ProfileHeader} header is not a valid profile: {problem}");
             }
@@ -91,13 +90,27 @@ internal static class ChatCompletionsApi
         }
     }
 
-    /// <summary>A profile from JSON (property names as in configuration, any case), validated like configuration.</summary>
-    internal static ModelProfile? ParseProfile(string json, out string? problem)
+    /// <summary>
+    /// A profile from JSON (property names as in configuration, any case), validated like configuration. With
+    /// <paramref name="baseProfile"/>, the JSON changes only the properties it names (the per-request header).
+    /// </summary>
+    internal static ModelProfile? ParseProfile(string json, out string? problem, ModelProfile? baseProfile = null)
     {
         ModelProfile? profile;
         try
         {
-            profile = JsonSerializer.Deserialize<ModelProfile>(json, JsonSerializerOptions.Web);
+            var node = JsonNode.Parse(json);
+            if (baseProfile is not null && node is JsonObject changes)
+            {
+                var merged = JsonSerializer.SerializeToNode(baseProfile, JsonSerializerOptions.Web)!.AsObject();
+                foreach (var (name, value) in changes)
+                {
+                    var existing = merged.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+                    merged[existing ?? name] = value?.DeepClone();
+                }
+                node = merged;
+            }
+            profile = node.Deserialize<ModelProfile>(JsonSerializerOptions.Web);
         }
         catch (JsonException e)
         {

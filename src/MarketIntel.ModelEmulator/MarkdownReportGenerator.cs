@@ -42,6 +42,8 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
         var written = 0;
         var facts = profile.Values.ToList();
         var factIndex = random.Next(Math.Max(1, facts.Count));
+        // Walking through the sentences in turn keeps neighbouring sentences different.
+        var pick = random.Next(1000);
         for (var i = 0; i < outline.Count; i++)
         {
             var quota = (int)Math.Round(bodyTarget * (i + 1.0) / outline.Count) - written;
@@ -58,7 +60,7 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
                 }
                 else
                 {
-                    sentence = _text.Sentence(subject, random.Next(1000));
+                    sentence = _text.Sentence(subject, pick++);
                 }
                 var words = CountWords(sentence);
                 if (sectionWords > 0 && sectionWords + words > quota + words / 2)
@@ -171,8 +173,7 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
     private static string FactSentence(string label, string value)
     {
         var phrase = TextComposer.ShortPhrase(value, 18);
-        var lowered = phrase.Length > 1 && char.IsUpper(phrase[0]) && !char.IsUpper(phrase[1]) ? char.ToLowerInvariant(phrase[0]) + phrase[1..] : phrase;
-        return $"On {label.ToLowerInvariant()}, the research points to {lowered}.";
+        return $"For {label.ToLowerInvariant()}, the data we gathered gives {phrase}.";
     }
 
     private static string Subject(string title)

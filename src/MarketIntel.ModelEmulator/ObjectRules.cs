@@ -79,7 +79,9 @@ internal static class ObjectRules
             else if (name.StartsWith("recommended_", StringComparison.Ordinal) && type == "integer")
             {
                 var rest = name["recommended_".Length..];
-                var (_, items) = arrays.OrderByDescending(a => SharesToken(a.Name, rest) ? 1 : 0).First();
+                var (_, items) = arrays
+                    .OrderByDescending(a => (SharesToken(a.Name, rest) ? 2 : 0) + (a.Items.Any(i => i?["is_recommended"] is not null) ? 1 : 0))
+                    .First();
                 var index = items.Select((item, i) => (item, i))
                     .FirstOrDefault(x => x.item?["is_recommended"] is JsonValue v && v.GetValueKind() == JsonValueKind.True).i;
                 if (!items.Any(item => item?["is_recommended"] is not null))
@@ -113,7 +115,7 @@ internal static class ObjectRules
                 var score = fieldScore + (SharesToken(arrayName, rest) ? 2 : 0);
                 if (score > best.Score)
                 {
-                    var total = items.Sum(i => i?[field] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : 0);
+                    var total = items.Sum(i => SchemaInstanceGenerator.DoubleOf(i?[field]) ?? 0);
                     best = (score, total);
                 }
             }

@@ -263,9 +263,44 @@ internal sealed class SchemaInstanceGenerator
                 node = branches.FirstOrDefault(b => b is JsonObject o && TypeOf(Resolve(o, root) ?? o) != "null") ?? branches[0];
                 continue;
             }
-            return schema;
+            return WithDescribedKeywords(schema);
         }
         return node as JsonObject;
+    }
+
+    private static readonly string[] DescribedKeywords =
+        ["minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "format"];
+
+    /// <summary>
+    /// Keywords that strict structured output does not allow are moved by Microsoft.Extensions.AI's OpenAI client into the
+    /// description, one "keyword: value" per line ("minItems: 3\nmaxItems: 5"). A model reads them there, and so do we.
+    /// </summary>
+    private static JsonObject WithDescribedKeywords(JsonObject schema)
+    {
+        if (schema["description"] is not JsonValue description || description.GetValueKind() != JsonValueKind.String)
+        {
+            return schema;
+        }
+        JsonObject? merged = null;
+        foreach (var line in description.GetValue<string>().Split('\n'))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                continue;
+            }
+            var keyword = line[..colon].Trim();
+            var value = line[(colon + 1)..].Trim();
+            if (!DescribedKeywords.Contains(keyword, StringComparer.Ordinal) || schema.ContainsKey(keyword))
+            {
+                continue;
+            }
+            merged ??= (JsonObject)schema.DeepClone();
+            merged[keyword] = double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                ? JsonValue.Create(number)
+                : JsonValue.Create(value);
+        }
+        return merged ?? schema;
     }
 
     private static JsonNode? ResolvePointer(string reference, JsonObject root)
@@ -312,8 +347,11 @@ internal sealed class SchemaInstanceGenerator
 
     internal static int? IntOf(JsonNode? node) => DoubleOf(node) is { } d ? (int)Math.Min(d, int.MaxValue) : null;
 
+    /// <summary>A number node's value, whether it was parsed from text or created from a long or a double.</summary>
     internal static double? DoubleOf(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            ? double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     private static string Singular(string name) =>
         name.EndsWith("ies", StringComparison.Ordinal) ? name[..^3] + "y"

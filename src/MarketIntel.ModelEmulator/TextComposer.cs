@@ -27,14 +27,16 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
     private static readonly string[] Times = ["Tuesday evenings around 8 PM", "Sunday afternoons", "Weekday mornings before 7 AM", "Thursday lunchtime"];
     private static readonly string[] Locations = ["Austin, Texas", "Seattle, Washington", "Denver, Colorado", "Raleigh, North Carolina", "Toronto, Ontario"];
 
-    private int _salt;
+    private readonly int _start = random.Next(1000);
+    private int _counter;
 
     /// <summary>A string for a property called <paramref name="name"/> (snake or camel case), inside <paramref name="path"/>.</summary>
     public string Compose(string name, IReadOnlyList<string> path, int index)
     {
         var tokens = Tokens(name);
         var context = path.SelectMany(Tokens).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var pick = random.Next(1000) + index + _salt++;
+        // Consecutive values walk through the choices, so the items of a list differ from each other.
+        var pick = _start + _counter++;
 
         if (Has(tokens, "name", "names"))
         {
@@ -43,6 +45,26 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
         if (Has(tokens, "quote", "quotes", "phrase", "phrases", "saying", "says", "testimonial", "words"))
         {
             return Quote(pick);
+        }
+        if (Has(tokens, "demographics", "demographic"))
+        {
+            return Choose(
+            [
+                $"{UpperFirst(AudienceShort)}, household income around $145,000, living in major US metro areas.",
+                $"Mostly {AudienceShort} with a graduate degree and ten or more years of experience.",
+            ], pick);
+        }
+        if (Has(tokens, "psychographics", "psychographic", "values", "beliefs"))
+        {
+            return Choose(
+            [
+                $"Values growth and recognition, believes {NicheLower} is an investment, and fears falling behind peers.",
+                $"Ambitious and self-directed, reads widely, and wants proof before paying {profile.Price} for anything.",
+            ], pick);
+        }
+        if (Has(tokens, "fit", "analysis", "strategy", "justification", "rationale", "reason", "description", "summary", "explanation", "why", "how", "problem", "differentiation", "characteristics"))
+        {
+            return Sentence(Humanize(name), pick);
         }
         if (Has(tokens, "size") || (Has(tokens, "market") && Has(tokens, "2024", "2025", "projected")))
         {
@@ -161,13 +183,15 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
             $"The typical buyer discovers {NicheLower} after a setback and decides to invest within two to four weeks.",
             $"Referrals from past clients drive a large share of new {NicheLower} sales for {profile.BusinessName}.",
             $"Ads that name {PainShort} outright earn the strongest response from {AudienceShort}.",
+            $"Buyers of {NicheLower} want proof, personal attention and a clear plan.",
+            $"{profile.BusinessName} stands out in {NicheLower} through measurable client outcomes.",
+            $"Premium {NicheLower} clients pay for speed, certainty and expert access.",
+            $"Word of mouth is the main growth engine in {NicheLower} today.",
         ];
-        var sentence = Choose(sentences, pick);
-        if (WordCount(sentence) > 20)
-        {
-            sentence = $"Demand for {ShortPhrase(profile.Niche, 8).ToLowerInvariant()} keeps rising among buyers who want measurable results.";
-        }
-        return sentence;
+        var fitting = sentences.Where(s => WordCount(s) is >= 8 and <= 20).ToList();
+        return fitting.Count > 0
+            ? Choose(fitting, pick)
+            : $"Demand for {ShortPhrase(profile.Niche, 8).ToLowerInvariant()} keeps rising among buyers who want measurable results.";
     }
 
     public string Quote(int pick) => Choose(
@@ -237,7 +261,7 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
     /// <summary>The first clause of a value, at most <paramref name="words"/> words, without closing punctuation.</summary>
     internal static string ShortPhrase(string value, int words)
     {
-        var clause = value.Split([',', ';', '(', '.', ':', '!', '?'], 2)[0].Trim();
+        var clause = ClauseEnd().Split(value.Trim(), 2)[0].Trim();
         var parts = clause.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length > words)
         {
@@ -249,6 +273,8 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
         }
         return parts.Length == 0 ? value.Trim() : string.Join(' ', parts);
     }
+
+    private static string UpperFirst(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string LowerFirst(string text) =>
         text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
@@ -276,6 +302,9 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
 
     [GeneratedRegex("([a-z0-9])([A-Z])", RegexOptions.CultureInvariant)]
     private static partial Regex CamelBoundary();
+
+    [GeneratedRegex(@",\s|;|:\s|!|\?|\(|\.\s|\.$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClauseEnd();
 
     [GeneratedRegex("[^a-z0-9]+", RegexOptions.CultureInvariant)]
     private static partial Regex NonWord();
