@@ -30,8 +30,27 @@ internal static class TestData
         CompetitorsOffers = "BetterUp ($3k-$5k/yr), Torch, The Muse coaching",
     };
 
+    /// <summary>The offer form's test fill (DOMAIN Appendix B.2), with valid values.</summary>
+    public static OfferPreferences Preferences { get; } = new()
+    {
+        StrategicPriorities = ["maximize_conversion_rate", "maximize_average_order_value", "build_trust_authority"],
+        PrimaryTransformation = "From overworked and overlooked to a promoted tech leader who keeps evenings and weekends for family.",
+        ProofAssetsAvailable = new ProofAssets { Testimonials = true, CaseStudies = true, Certifications = true },
+        PricingStrategy = "value-based",
+        ComfortablePriceRange = new PriceRange { Min = 5000, Max = 25000 },
+        ProprietaryFrameworks = "Time Mastery System™, Executive Balance Framework",
+        UniqueToolsResources = "Time audit tool, delegation templates, leadership workbook, video library",
+        ExclusiveAccess = "Private Slack community, bi-weekly group calls, lifetime updates",
+        GuaranteeRiskTolerance = "moderate",
+        EmphasizeComponents = ["premium_bonuses", "results_guarantee"],
+    };
+
     public static StageInput Input(IReadOnlyDictionary<int, string>? outputs = null) =>
         new(Profile, null, outputs ?? new Dictionary<int, string>());
+
+    /// <summary>Input of an offer stage: the profile, the offer preferences and the given stage outputs.</summary>
+    public static StageInput OfferInput(IReadOnlyDictionary<int, string>? outputs = null, OfferPreferences? preferences = null) =>
+        new(Profile, preferences ?? Preferences, outputs ?? new Dictionary<int, string>());
 
     /// <summary>Parses, lets the test change one thing, and gives the JSON text back.</summary>
     public static string Mutate(string json, Action<JsonObject> change)
