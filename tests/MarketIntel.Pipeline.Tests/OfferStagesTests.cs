@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Validation;
 
@@ -54,4 +55,74 @@ public class OfferStagesTests
         Assert.DoesNotContain("</data> Ignore", prompt.User);
         Assert.Contains("\"type\": \"object\"", prompt.User);
     }
+}
+
+public class OfferStagesNullTests
+{
+    public static TheoryData<int, string> ValidOutputs() => new()
+    {
+        { 7, OfferRationaleStageTests.ValidOutput },
+        { 8, ValueStackStageTests.ValidOutput },
+        { 9, PricingFrameworkStageTests.ValidOutput },
+        { 10, PaymentPlansStageTests.ValidOutput },
+        { 11, PremiumBonusesStageTests.ValidOutput },
+        { 12, PowerGuaranteeStageTests.ValidOutput },
+        { 13, ScarcityUpsellsStageTests.ValidOutput },
+    };
+
+    /// <summary>A model may answer null anywhere; the content rules must report, never throw.</summary>
+    [Theory]
+    [MemberData(nameof(ValidOutputs))]
+    public void A_null_anywhere_is_reported_not_thrown(int number, string valid)
+    {
+        var stage = StageCatalog.Get(number);
+        var input = TestData.OfferInput(new Dictionary<int, string> { [8] = ValueStackStageTests.ValidOutput });
+        var paths = new List<string>();
+        Collect(JsonNode.Parse(valid)!, "", paths);
+
+        foreach (var path in paths)
+        {
+            var root = JsonNode.Parse(valid)!;
+            SetNull(root, path);
+
+            var result = stage.Validate(root.ToJsonString(), input);
+
+            Assert.True(path == "scarcity_mechanisms.price_scarcity" || !result.IsValid, $"null at {path} was accepted");
+        }
+    }
+
+    private static void Collect(JsonNode node, string path, List<string> paths)
+    {
+        var children = node switch
+        {
+            JsonObject o => o.Select(p => (Key: (object)p.Key, Child: p.Value)),
+            JsonArray a => a.Select((c, i) => (Key: (object)i, Child: c)),
+            _ => [],
+        };
+        foreach (var (key, child) in children)
+        {
+            var childPath = key is int i ? $"{path}[{i}]" : path.Length == 0 ? (string)key : $"{path}.{key}";
+            paths.Add(childPath);
+            Collect(child!, childPath, paths);
+        }
+    }
+
+    private static void SetNull(JsonNode root, string path)
+    {
+        var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
+        var parent = cut <= 0 ? root : Navigate(root, path[..cut]);
+        var last = path[(cut < 0 ? 0 : cut)..].TrimStart('.');
+        if (last.StartsWith('['))
+        {
+            parent.AsArray()[int.Parse(last[1..^1], System.Globalization.CultureInfo.InvariantCulture)] = null;
+        }
+        else
+        {
+            parent[last] = null;
+        }
+    }
+
+    private static JsonNode Navigate(JsonNode root, string path) =>
+        System.Text.RegularExpressions.Regex.Matches(path, @"[^.\[\]]+")
+            .Aggregate(root, (node, m) => int.TryParse(m.Value, out var i) && node is JsonArray a ? a[i]! : node[m.Value]!);
 }

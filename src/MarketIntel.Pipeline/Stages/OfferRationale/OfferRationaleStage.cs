@@ -34,9 +34,9 @@ public sealed class OfferRationaleStage : JsonStage<OfferRationale>
         prompt.Heading("Offer preferences")
             .Data("offer_preferences",
             [
-                ("Strategic priorities", OfferPrompt.Words(prefs.StrategicPriorities)),
+                ("Strategic priorities", OfferStages.Words(prefs.StrategicPriorities)),
                 ("Primary transformation", prefs.PrimaryTransformation),
-                ("Proof assets available", OfferPrompt.Words(prefs.ProofAssetsAvailable.Available())),
+                ("Proof assets available", OfferStages.Words(prefs.ProofAssetsAvailable.Available())),
                 ("Voice tone", prefs.VoicePreferences?.Tone),
                 ("Words to avoid", prefs.VoicePreferences?.AvoidWords),
                 ("Concepts to include", prefs.VoicePreferences?.MustIncludeConcepts),
@@ -60,10 +60,11 @@ public sealed class OfferRationaleStage : JsonStage<OfferRationale>
 
     protected override void ValidateContent(OfferRationale output, StageInput input, ValidationBuilder result)
     {
-        if (output.Options is not { Count: > 0 } options)
+        if (!OfferStages.Complete(output.Options))
         {
             return;
         }
+        var options = output.Options;
         if (output.RecommendedOption > options.Count)
         {
             result.Error($"recommended_option is {output.RecommendedOption} but there are only {options.Count} options.");

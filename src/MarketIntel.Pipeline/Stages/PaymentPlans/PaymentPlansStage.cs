@@ -32,8 +32,8 @@ public sealed partial class PaymentPlansStage : JsonStage<PaymentPlans>
             .Data("offer_preferences",
             [
                 ("Pricing strategy", prefs.PricingStrategy),
-                ("Comfortable price range", OfferPrompt.Range(prefs.ComfortablePriceRange)),
-                ("Components to emphasise", OfferPrompt.Words(prefs.EmphasizeComponents)),
+                ("Comfortable price range", OfferStages.Range(prefs.ComfortablePriceRange)),
+                ("Components to emphasise", OfferStages.Words(prefs.EmphasizeComponents)),
             ]);
 
         prompt.Heading("Your task")
@@ -57,10 +57,11 @@ public sealed partial class PaymentPlansStage : JsonStage<PaymentPlans>
 
     protected override void ValidateContent(PaymentPlans output, StageInput input, ValidationBuilder result)
     {
-        if (output.Plans is not { Count: > 0 } plans)
+        if (!OfferStages.Complete(output.Plans))
         {
             return;
         }
+        var plans = output.Plans;
         var recommended = plans.Count(p => p.IsRecommended);
         if (recommended != 1)
         {
@@ -76,7 +77,7 @@ public sealed partial class PaymentPlansStage : JsonStage<PaymentPlans>
         var cheaper = plans.Where(p => !ReferenceEquals(p, full) && p.TotalPrice > 0 && p.TotalPrice < full.TotalPrice).ToList();
         if (cheaper.Count > 0)
         {
-            result.Warning($"Pay-in-full ({OfferPrompt.Money(full.TotalPrice)}) should be the cheapest plan, but '{FieldRules.Truncate(cheaper[0].PlanName)}' costs {OfferPrompt.Money(cheaper[0].TotalPrice)}.");
+            result.Warning($"Pay-in-full ({OfferStages.Money(full.TotalPrice)}) should be the cheapest plan, but '{FieldRules.Truncate(cheaper[0].PlanName ?? "")}' costs {OfferStages.Money(cheaper[0].TotalPrice)}.");
         }
     }
 }

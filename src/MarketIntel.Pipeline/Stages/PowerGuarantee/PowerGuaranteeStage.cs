@@ -40,7 +40,7 @@ public sealed class PowerGuaranteeStage : JsonStage<PowerGuarantee>
             [
                 ("Guarantee risk tolerance", prefs.GuaranteeRiskTolerance),
                 ("Primary transformation", prefs.PrimaryTransformation),
-                ("Components to emphasise", OfferPrompt.Words(prefs.EmphasizeComponents)),
+                ("Components to emphasise", OfferStages.Words(prefs.EmphasizeComponents)),
             ]);
 
         var target = RiskFor.GetValueOrDefault(prefs.GuaranteeRiskTolerance, "moderate");
@@ -63,10 +63,11 @@ public sealed class PowerGuaranteeStage : JsonStage<PowerGuarantee>
 
     protected override void ValidateContent(PowerGuarantee output, StageInput input, ValidationBuilder result)
     {
-        if (output.GuaranteeOptions is not { Count: > 0 } guarantees)
+        if (!OfferStages.Complete(output.GuaranteeOptions))
         {
             return;
         }
+        var guarantees = output.GuaranteeOptions;
         var levels = guarantees.Select(g => g.RiskLevel).Where(l => !string.IsNullOrEmpty(l)).ToList();
         if (levels.Distinct(StringComparer.Ordinal).Count() != levels.Count)
         {
@@ -84,7 +85,7 @@ public sealed class PowerGuaranteeStage : JsonStage<PowerGuarantee>
         }
         var tolerance = input.RequirePreferences().GuaranteeRiskTolerance;
         var chosen = guarantees[output.RecommendedGuarantee - 1].RiskLevel;
-        if (RiskFor.TryGetValue(tolerance, out var expected) && chosen != expected)
+        if (RiskFor.TryGetValue(tolerance, out var expected) && !string.IsNullOrEmpty(chosen) && chosen != expected)
         {
             result.Warning($"The recommended guarantee is {chosen} risk, but a {tolerance} risk tolerance calls for {expected}.");
         }

@@ -35,7 +35,7 @@ public sealed class PremiumBonusesStage : JsonStage<PremiumBonuses>
                 ("Proprietary frameworks", prefs.ProprietaryFrameworks),
                 ("Unique tools and resources", prefs.UniqueToolsResources),
                 ("Exclusive access", prefs.ExclusiveAccess),
-                ("Components to emphasise", OfferPrompt.Words(prefs.EmphasizeComponents)),
+                ("Components to emphasise", OfferStages.Words(prefs.EmphasizeComponents)),
             ]);
 
         prompt.Heading("Your task")
@@ -54,18 +54,19 @@ public sealed class PremiumBonusesStage : JsonStage<PremiumBonuses>
 
     protected override void ValidateContent(PremiumBonuses output, StageInput input, ValidationBuilder result)
     {
-        if (output.Bonuses is not { Count: > 0 } bonuses)
+        if (!OfferStages.Complete(output.Bonuses))
         {
             return;
         }
+        var bonuses = output.Bonuses;
         var sum = bonuses.Sum(b => b.PerceivedValue);
-        if (!OfferPrompt.SameDollars(sum, output.TotalBonusValue))
+        if (!OfferStages.SameDollars(sum, output.TotalBonusValue))
         {
-            result.Error($"total_bonus_value is {OfferPrompt.Money(output.TotalBonusValue)} but the bonuses add up to {OfferPrompt.Money(sum)}.");
+            result.Error($"total_bonus_value is {OfferStages.Money(output.TotalBonusValue)} but the bonuses add up to {OfferStages.Money(sum)}.");
         }
         if (output.TotalBonusValue is < MinTotal or > MaxTotal)
         {
-            result.Warning($"total_bonus_value {OfferPrompt.Money(output.TotalBonusValue)} is outside the credible {OfferPrompt.Money(MinTotal)}-{OfferPrompt.Money(MaxTotal)}.");
+            result.Warning($"total_bonus_value {OfferStages.Money(output.TotalBonusValue)} is outside the credible {OfferStages.Money(MinTotal)}-{OfferStages.Money(MaxTotal)}.");
         }
     }
 }

@@ -39,20 +39,20 @@ public sealed partial class PricingFrameworkStage : JsonStage<PricingFramework>
             .Data("offer_preferences",
             [
                 ("Pricing strategy", prefs.PricingStrategy),
-                ("Comfortable price range", OfferPrompt.Range(prefs.ComfortablePriceRange)),
+                ("Comfortable price range", OfferStages.Range(prefs.ComfortablePriceRange)),
                 ("Primary transformation", prefs.PrimaryTransformation),
             ]);
         prompt.Heading("Value stack (stage 8)")
-            .Line($"Total perceived value of the offer's components: {OfferPrompt.Money(stack.TotalPerceivedValue)}.");
+            .Line($"Total perceived value of the offer's components: {OfferStages.Money(stack.TotalPerceivedValue)}.");
 
         prompt.Heading("Your task")
             .Line("Set one price for the offer and explain how to present it.")
             .Bullets(
             [
-                $"recommended_price must lie between {OfferPrompt.Money(prefs.ComfortablePriceRange.Min)} and {OfferPrompt.Money(prefs.ComfortablePriceRange.Max)} inclusive.",
+                $"recommended_price must lie between {OfferStages.Money(prefs.ComfortablePriceRange.Min)} and {OfferStages.Money(prefs.ComfortablePriceRange.Max)} inclusive.",
                 "Follow the pricing strategy: value-based prices from the outcome, premium-positioning sits above the market, market-competitive sits near the competitors.",
-                "Aim for a value-to-price ratio between 5:1 and 10:1, and a price of about 1-3% of the Power 4% lifetime value from the research.",
-                $"value_to_price_ratio is the value stack total ({OfferPrompt.Money(stack.TotalPerceivedValue)}) divided by your price, rounded, written as N:1.",
+                "Aim for a value-to-price ratio between 5:1 and 10:1, and a price that is a small share of the Power 4% lifetime value from the research.",
+                $"value_to_price_ratio is the value stack total ({OfferStages.Money(stack.TotalPerceivedValue)}) divided by your price, rounded, written as N:1.",
                 "Justify the price in 3-4 sentences from lifetime value, the value stack, the strategy and the buyer's price sensitivity.",
                 "Anchor it against exactly three reference points (e.g. the cost of the problem, alternatives, competitors' prices).",
                 "Give a primary way to pay and exactly two alternatives.",
@@ -70,7 +70,7 @@ public sealed partial class PricingFrameworkStage : JsonStage<PricingFramework>
         var price = output.RecommendedPrice;
         if (price < range.Min || price > range.Max)
         {
-            result.Error($"recommended_price {OfferPrompt.Money(price)} is outside the comfortable range {OfferPrompt.Range(range)}.");
+            result.Error($"recommended_price {OfferStages.Money(price)} is outside the comfortable range {OfferStages.Range(range)}.");
         }
 
         if (string.IsNullOrWhiteSpace(output.ValueToPriceRatio))
@@ -92,7 +92,7 @@ public sealed partial class PricingFrameworkStage : JsonStage<PricingFramework>
         var implied = total / price;
         if (Math.Abs(stated - implied) > implied * RatioTolerance)
         {
-            result.Warning($"value_to_price_ratio {output.ValueToPriceRatio.Trim()} does not match the value stack: {OfferPrompt.Money(total)} / {OfferPrompt.Money(price)} is about {implied.ToString("0.#", CultureInfo.InvariantCulture)}:1.");
+            result.Warning($"value_to_price_ratio {output.ValueToPriceRatio.Trim()} does not match the value stack: {OfferStages.Money(total)} / {OfferStages.Money(price)} is about {implied.ToString("0.#", CultureInfo.InvariantCulture)}:1.");
         }
     }
 }

@@ -35,10 +35,10 @@ public sealed class ScarcityUpsellsStage : JsonStage<ScarcityUpsells>
         prompt.Heading("Offer preferences")
             .Data("offer_preferences",
             [
-                ("Strategic priorities", OfferPrompt.Words(prefs.StrategicPriorities)),
+                ("Strategic priorities", OfferStages.Words(prefs.StrategicPriorities)),
                 ("Pricing strategy", prefs.PricingStrategy),
-                ("Comfortable price range of the core offer", OfferPrompt.Range(prefs.ComfortablePriceRange)),
-                ("Components to emphasise", OfferPrompt.Words(prefs.EmphasizeComponents)),
+                ("Comfortable price range of the core offer", OfferStages.Range(prefs.ComfortablePriceRange)),
+                ("Components to emphasise", OfferStages.Words(prefs.EmphasizeComponents)),
             ]);
 
         prompt.Heading("Your task")
@@ -57,12 +57,13 @@ public sealed class ScarcityUpsellsStage : JsonStage<ScarcityUpsells>
 
     protected override void ValidateContent(ScarcityUpsells output, StageInput input, ValidationBuilder result)
     {
-        if (output.OrderBumps is { Count: > 0 } bumps)
+        if (OfferStages.Complete(output.OrderBumps))
         {
+            var bumps = output.OrderBumps;
             var sum = bumps.Sum(b => b.Price);
-            if (!OfferPrompt.SameDollars(sum, output.TotalOrderBumpRevenuePotential))
+            if (!OfferStages.SameDollars(sum, output.TotalOrderBumpRevenuePotential))
             {
-                result.Error($"total_order_bump_revenue_potential is {OfferPrompt.Money(output.TotalOrderBumpRevenuePotential)} but the bump prices add up to {OfferPrompt.Money(sum)}.");
+                result.Error($"total_order_bump_revenue_potential is {OfferStages.Money(output.TotalOrderBumpRevenuePotential)} but the bump prices add up to {OfferStages.Money(sum)}.");
             }
             for (var i = 0; i < bumps.Count; i++)
             {
@@ -70,19 +71,20 @@ public sealed class ScarcityUpsellsStage : JsonStage<ScarcityUpsells>
             }
         }
 
-        if (output.Upsells is { Count: > 0 } upsells)
+        if (OfferStages.Complete(output.Upsells))
         {
+            var upsells = output.Upsells;
             var sum = upsells.Sum(u => u.Price);
-            if (!OfferPrompt.SameDollars(sum, output.TotalUpsellRevenuePotential))
+            if (!OfferStages.SameDollars(sum, output.TotalUpsellRevenuePotential))
             {
-                result.Error($"total_upsell_revenue_potential is {OfferPrompt.Money(output.TotalUpsellRevenuePotential)} but the upsell prices add up to {OfferPrompt.Money(sum)}.");
+                result.Error($"total_upsell_revenue_potential is {OfferStages.Money(output.TotalUpsellRevenuePotential)} but the upsell prices add up to {OfferStages.Money(sum)}.");
             }
             for (var i = 0; i < upsells.Count; i++)
             {
                 var price = upsells[i].Price;
                 if (i < UpsellBands.Length && price is > 0 && (price < UpsellBands[i].Min || price > UpsellBands[i].Max))
                 {
-                    result.Error($"upsells[{i}].price {OfferPrompt.Money(price)} must be {OfferPrompt.Money(UpsellBands[i].Min)}-{OfferPrompt.Money(UpsellBands[i].Max)} for upsell {i + 1}.");
+                    result.Error($"upsells[{i}].price {OfferStages.Money(price)} must be {OfferStages.Money(UpsellBands[i].Min)}-{OfferStages.Money(UpsellBands[i].Max)} for upsell {i + 1}.");
                 }
                 ValueAbovePrice(result, $"upsells[{i}]", price, upsells[i].PerceivedValue);
             }
@@ -93,7 +95,7 @@ public sealed class ScarcityUpsellsStage : JsonStage<ScarcityUpsells>
     {
         if (price > 0 && perceived > 0 && perceived <= price)
         {
-            result.Error($"{path}.perceived_value {OfferPrompt.Money(perceived)} must be above its price {OfferPrompt.Money(price)}.");
+            result.Error($"{path}.perceived_value {OfferStages.Money(perceived)} must be above its price {OfferStages.Money(price)}.");
         }
     }
 }

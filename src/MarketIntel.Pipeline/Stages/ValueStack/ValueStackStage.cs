@@ -39,8 +39,8 @@ public sealed class ValueStackStage : JsonStage<ValueStack>
                 ("Proprietary frameworks", prefs.ProprietaryFrameworks),
                 ("Unique tools and resources", prefs.UniqueToolsResources),
                 ("Exclusive access", prefs.ExclusiveAccess),
-                ("Components to emphasise", OfferPrompt.Words(prefs.EmphasizeComponents)),
-                ("Comfortable price range", OfferPrompt.Range(prefs.ComfortablePriceRange)),
+                ("Components to emphasise", OfferStages.Words(prefs.EmphasizeComponents)),
+                ("Comfortable price range", OfferStages.Range(prefs.ComfortablePriceRange)),
             ]);
 
         prompt.Heading("Your task")
@@ -58,19 +58,20 @@ public sealed class ValueStackStage : JsonStage<ValueStack>
 
     protected override void ValidateContent(ValueStack output, StageInput input, ValidationBuilder result)
     {
-        if (output.CoreComponents is not { Count: > 0 } components)
+        if (!OfferStages.Complete(output.CoreComponents))
         {
             return;
         }
+        var components = output.CoreComponents;
         var sum = components.Sum(c => c.PerceivedValue);
-        if (!OfferPrompt.SameDollars(sum, output.TotalPerceivedValue))
+        if (!OfferStages.SameDollars(sum, output.TotalPerceivedValue))
         {
-            result.Error($"total_perceived_value is {OfferPrompt.Money(output.TotalPerceivedValue)} but the components add up to {OfferPrompt.Money(sum)}.");
+            result.Error($"total_perceived_value is {OfferStages.Money(output.TotalPerceivedValue)} but the components add up to {OfferStages.Money(sum)}.");
         }
         var floor = input.RequirePreferences().ComfortablePriceRange.Min * MinimumValueMultiple;
         if (output.TotalPerceivedValue < floor)
         {
-            result.Warning($"total_perceived_value {OfferPrompt.Money(output.TotalPerceivedValue)} is below {MinimumValueMultiple}x the lowest acceptable price ({OfferPrompt.Money(floor)}).");
+            result.Warning($"total_perceived_value {OfferStages.Money(output.TotalPerceivedValue)} is below {MinimumValueMultiple}x the lowest acceptable price ({OfferStages.Money(floor)}).");
         }
     }
 }

@@ -1,10 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using MarketIntel.Pipeline.Profiles;
 
 namespace MarketIntel.Pipeline.Stages;
 
-/// <summary>Formatting shared by the offer stages' prompts (7-13) and their validators' messages.</summary>
-internal static class OfferPrompt
+/// <summary>Formatting and checks shared by the offer stages (7-13): prompts, content rules and their messages.</summary>
+internal static class OfferStages
 {
     public static string Money(decimal amount) => amount.ToString("$#,0.##", CultureInfo.InvariantCulture);
 
@@ -19,4 +20,11 @@ internal static class OfferPrompt
 
     /// <summary>True when two amounts agree to the dollar (models round; sums of whole dollars should still match).</summary>
     public static bool SameDollars(decimal a, decimal b) => Math.Abs(a - b) <= 1m;
+
+    /// <summary>
+    /// True when content rules can walk <paramref name="items"/>: present, non-empty and without null items. A model may
+    /// send null anywhere and deserialisation lets it through; the schema check has already reported it.
+    /// </summary>
+    public static bool Complete<T>([NotNullWhen(true)] IReadOnlyList<T?>? items) where T : class =>
+        items is { Count: > 0 } && items.All(i => i is not null);
 }
