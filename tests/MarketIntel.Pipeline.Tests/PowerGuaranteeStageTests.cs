@@ -82,9 +82,9 @@ public class PowerGuaranteeStageTests
             TestData.OfferInput(preferences: TestData.Preferences with { GuaranteeRiskTolerance = tolerance })));
 
     [Theory]
-    [InlineData("conservative", 3, "high risk, but a conservative risk tolerance calls for low")]
-    [InlineData("moderate", 1, "low risk, but a moderate risk tolerance calls for moderate")]
-    [InlineData("aggressive", 2, "moderate risk, but a aggressive risk tolerance calls for high")]
+    [InlineData("conservative", 3, "high risk, but the conservative risk tolerance calls for low")]
+    [InlineData("moderate", 1, "low risk, but the moderate risk tolerance calls for moderate")]
+    [InlineData("aggressive", 2, "moderate risk, but the aggressive risk tolerance calls for high")]
     public void Recommending_another_level_costs_a_warning(string tolerance, int recommended, string message) =>
         AssertOnlyWarning(Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_guarantee"] = recommended),
             TestData.OfferInput(preferences: TestData.Preferences with { GuaranteeRiskTolerance = tolerance })), message, 5);

@@ -87,7 +87,7 @@ public sealed class PowerGuaranteeStage : JsonStage<PowerGuarantee>
         var chosen = guarantees[output.RecommendedGuarantee - 1].RiskLevel;
         if (RiskFor.TryGetValue(tolerance, out var expected) && !string.IsNullOrEmpty(chosen) && chosen != expected)
         {
-            result.Warning($"The recommended guarantee is {chosen} risk, but a {tolerance} risk tolerance calls for {expected}.");
+            result.Warning($"The recommended guarantee is {chosen} risk, but the {tolerance} risk tolerance calls for {expected}.");
         }
     }
 }
