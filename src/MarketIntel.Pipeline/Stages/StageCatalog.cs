@@ -1,4 +1,8 @@
+using MarketIntel.Pipeline.Stages.AvatarCreation;
+using MarketIntel.Pipeline.Stages.BuyerPsychology;
+using MarketIntel.Pipeline.Stages.CompetitiveAnalysis;
 using MarketIntel.Pipeline.Stages.MarketAnalysis;
+using MarketIntel.Pipeline.Stages.OfferDesign;
 
 namespace MarketIntel.Pipeline.Stages;
 
@@ -10,6 +14,10 @@ public static class StageCatalog
     private static readonly IReadOnlyDictionary<int, IStage> Stages = new IStage[]
     {
         new MarketAnalysisStage(),
+        new BuyerPsychologyStage(),
+        new CompetitiveAnalysisStage(),
+        new AvatarCreationStage(),
+        new OfferDesignStage(),
     }.ToDictionary(s => s.Number);
 
     public static IEnumerable<IStage> All => Stages.Values.OrderBy(s => s.Number);
