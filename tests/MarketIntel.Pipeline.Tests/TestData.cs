@@ -59,4 +59,55 @@ internal static class TestData
         change(node);
         return node.ToJsonString();
     }
+
+    /// <summary>The node at a simple path such as <c>competitors[0].strengths</c> or <c>day_in_life.morning_routine</c>.</summary>
+    public static JsonNode At(JsonNode root, string path)
+    {
+        var node = root;
+        foreach (var part in path.Split('.'))
+        {
+            var bracket = part.IndexOf('[', StringComparison.Ordinal);
+            var name = bracket < 0 ? part : part[..bracket];
+            node = node[name] ?? throw new KeyNotFoundException(path);
+            if (bracket >= 0)
+            {
+                node = node[int.Parse(part[(bracket + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)]!;
+            }
+        }
+        return node;
+    }
+
+    /// <summary>Sets the value at <paramref name="path"/>; the last segment names a property.</summary>
+    public static void Set(JsonNode root, string path, JsonNode? value)
+    {
+        var dot = path.LastIndexOf('.');
+        var parent = dot < 0 ? root : At(root, path[..dot]);
+        parent[path[(dot + 1)..]] = value;
+    }
+
+    /// <summary>Removes the property at <paramref name="path"/>.</summary>
+    public static void Remove(JsonNode root, string path)
+    {
+        var dot = path.LastIndexOf('.');
+        var parent = dot < 0 ? root : At(root, path[..dot]);
+        parent.AsObject().Remove(path[(dot + 1)..]);
+    }
+
+    /// <summary>Shrinks or grows the array at <paramref name="path"/> to <paramref name="count"/> items, growing with
+    /// copies of the last item made distinct where they are plain strings.</summary>
+    public static void Resize(JsonNode root, string path, int count)
+    {
+        var array = At(root, path).AsArray();
+        while (array.Count > count)
+        {
+            array.RemoveAt(array.Count - 1);
+        }
+        while (array.Count < count)
+        {
+            var copy = array[^1]!.DeepClone();
+            array.Add(copy is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String
+                ? JsonValue.Create($"{v.GetValue<string>()} {array.Count}")
+                : copy);
+        }
+    }
 }

@@ -1,4 +1,8 @@
+using MarketIntel.Pipeline.Stages.AvatarCreation;
+using MarketIntel.Pipeline.Stages.BuyerPsychology;
+using MarketIntel.Pipeline.Stages.CompetitiveAnalysis;
 using MarketIntel.Pipeline.Stages.MarketAnalysis;
+using MarketIntel.Pipeline.Stages.OfferDesign;
 using MarketIntel.Pipeline.Stages.OfferRationale;
 using MarketIntel.Pipeline.Stages.PaymentPlans;
 using MarketIntel.Pipeline.Stages.PowerGuarantee;
@@ -17,6 +21,10 @@ public static class StageCatalog
     private static readonly IReadOnlyDictionary<int, IStage> Stages = new IStage[]
     {
         new MarketAnalysisStage(),
+        new BuyerPsychologyStage(),
+        new CompetitiveAnalysisStage(),
+        new AvatarCreationStage(),
+        new OfferDesignStage(),
         new OfferRationaleStage(),
         new ValueStackStage(),
         new PricingFrameworkStage(),
