@@ -82,7 +82,7 @@ public class OfferRationaleStageTests
     [InlineData(4)]
     public void Anything_but_three_options_is_an_error(int count)
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o, "options", count)), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "options", count)), TestData.OfferInput());
 
         AssertError(result, $"options must have exactly 3 items, got {count}.");
     }
@@ -92,7 +92,7 @@ public class OfferRationaleStageTests
     [InlineData(4)]
     public void Anything_but_three_differentiators_is_an_error(int count)
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o["options"]![0]!.AsObject(), "differentiation", count)), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o["options"]![0]!.AsObject(), "differentiation", count)), TestData.OfferInput());
 
         AssertError(result, $"options[0].differentiation must have exactly 3 items, got {count}.");
     }
@@ -120,7 +120,7 @@ public class OfferRationaleStageTests
     {
         var json = TestData.Mutate(ValidOutput, o =>
         {
-            Resize(o, "options", 2);
+            TestData.Resize(o, "options", 2);
             o["recommended_option"] = 3;
         });
 

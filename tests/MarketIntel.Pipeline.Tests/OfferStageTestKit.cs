@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MarketIntel.Pipeline.Profiles;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Validation;
@@ -12,7 +11,7 @@ internal static class OfferStageTestKit
 
     /// <summary>An offer stage's input with everything its prompt reads, plus <paramref name="extra"/> outputs.</summary>
     public static StageInput PromptInput(IReadOnlyDictionary<int, string>? extra = null, OfferPreferences? preferences = null) =>
-        TestData.OfferInput(extra, preferences);
+        TestData.OfferInput(ResearchSamples.Outputs(5).Concat(extra ?? new Dictionary<int, string>()).ToDictionary(), preferences);
 
     public static void AssertPerfect(ValidationResult result)
     {
@@ -33,19 +32,5 @@ internal static class OfferStageTestKit
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         Assert.Contains(result.Warnings, w => w.Contains(contains, StringComparison.Ordinal));
         Assert.Equal(100 - weight * result.Warnings.Count, result.QualityScore);
-    }
-
-    /// <summary>The list at <paramref name="path"/> resized to <paramref name="count"/> by copying or dropping its last item.</summary>
-    public static void Resize(JsonObject root, string path, int count)
-    {
-        var array = path.Split('.').Aggregate((JsonNode)root, (node, key) => node[key]!).AsArray();
-        while (array.Count > count)
-        {
-            array.RemoveAt(array.Count - 1);
-        }
-        while (array.Count < count)
-        {
-            array.Add(array[^1]!.DeepClone());
-        }
     }
 }

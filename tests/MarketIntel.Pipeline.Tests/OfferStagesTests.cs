@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MarketIntel.Pipeline.Prompts;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Validation;
 
@@ -7,6 +8,8 @@ namespace MarketIntel.Pipeline.Tests;
 /// <summary>What all offer stages share: registration, reads, budgets and weights (DOMAIN §2.0, §2.1, §3.5).</summary>
 public class OfferStagesTests
 {
+    private static readonly Dictionary<int, string> ValueStack = new() { [8] = ValueStackStageTests.ValidOutput };
+
     [Theory]
     [InlineData(7, "Offer Rationale", StageType.Strategic, 2500)]
     [InlineData(8, "Value Stack", StageType.Strategic, 2500)]
@@ -36,6 +39,43 @@ public class OfferStagesTests
     [InlineData(13)]
     public void An_offer_stage_without_preferences_refuses_to_build_its_prompt(int number) =>
         Assert.Throws<StageInputException>(() => StageCatalog.Get(number).BuildPrompt(TestData.Input(), OfferStageTestKit.Condensed));
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void A_24K_prompt_carries_the_condensed_research_as_data(int number)
+    {
+        var input = OfferStageTestKit.PromptInput(ValueStack);
+
+        var prompt = StageCatalog.Get(number).BuildPrompt(input, OfferStageTestKit.Condensed).User;
+
+        Assert.Contains($"<data name=\"research\">\n{PromptWriter.Escape(ResearchDigest.Condensed(input))}\n</data>", prompt.ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("stage5_offer_design", prompt);
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void A_long_context_prompt_carries_the_full_research(int number)
+    {
+        var input = OfferStageTestKit.PromptInput(ValueStack);
+
+        var prompt = StageCatalog.Get(number).BuildPrompt(input, new PromptOptions(SchemaInPrompt: false, FullResearchData: true)).User;
+
+        Assert.Contains("\"stage1_market_analysis\"", prompt);
+        Assert.Contains("\"stage5_offer_design\"", prompt);
+        Assert.DoesNotContain("BUYER LANGUAGE (for all copy)", prompt);
+    }
 
     [Theory]
     [InlineData(7)]

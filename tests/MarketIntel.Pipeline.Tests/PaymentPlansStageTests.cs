@@ -44,12 +44,12 @@ public class PaymentPlansStageTests
     [InlineData(1)]
     [InlineData(4)]
     public void Plan_count_outside_2_to_3_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o, "payment_plans", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "payment_plans", count)), TestData.OfferInput()),
             $"payment_plans must have 2-3 items, got {count}.");
 
     [Fact]
     public void Two_plans_are_enough() =>
-        AssertPerfect(Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o, "payment_plans", 2)), TestData.OfferInput()));
+        AssertPerfect(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "payment_plans", 2)), TestData.OfferInput()));
 
     [Fact]
     public void No_recommended_plan_is_an_error() =>

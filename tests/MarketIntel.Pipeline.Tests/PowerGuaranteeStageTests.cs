@@ -46,7 +46,7 @@ public class PowerGuaranteeStageTests
     [InlineData(2)]
     [InlineData(4)]
     public void Anything_but_three_guarantees_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o, "guarantee_options", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "guarantee_options", count)), TestData.OfferInput()),
             $"guarantee_options must have exactly 3 items, got {count}.");
 
     [Theory]

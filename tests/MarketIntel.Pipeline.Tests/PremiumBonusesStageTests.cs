@@ -46,7 +46,7 @@ public class PremiumBonusesStageTests
     [InlineData(2)]
     [InlineData(6)]
     public void Bonus_count_outside_3_to_5_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o, "bonuses", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "bonuses", count)), TestData.OfferInput()),
             $"bonuses must have 3-5 items, got {count}.");
 
     [Theory]

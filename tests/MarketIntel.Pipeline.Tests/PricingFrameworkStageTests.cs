@@ -62,14 +62,14 @@ public class PricingFrameworkStageTests
     [InlineData(2)]
     [InlineData(4)]
     public void Anything_but_three_reference_points_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o, "price_anchoring_strategy.reference_points", count)), TestData.OfferInput(WithValueStack)),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "price_anchoring_strategy.reference_points", count)), TestData.OfferInput(WithValueStack)),
             $"price_anchoring_strategy.reference_points must have exactly 3 items, got {count}.");
 
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
     public void Anything_but_two_alternative_payments_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o, "payment_structure.alternative_options", count)), TestData.OfferInput(WithValueStack)),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "payment_structure.alternative_options", count)), TestData.OfferInput(WithValueStack)),
             $"payment_structure.alternative_options must have exactly 2 items, got {count}.");
 
     [Theory]

@@ -84,14 +84,14 @@ public class ScarcityUpsellsStageTests
     [InlineData(2)]
     [InlineData(4)]
     public void Anything_but_three_bumps_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o, "order_bumps", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "order_bumps", count)), TestData.OfferInput()),
             $"order_bumps must have exactly 3 items, got {count}.");
 
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
     public void Anything_but_two_upsells_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o, "upsells", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "upsells", count)), TestData.OfferInput()),
             $"upsells must have exactly 2 items, got {count}.");
 
     [Theory]

@@ -46,7 +46,7 @@ public class ValueStackStageTests
     [InlineData(4)]
     [InlineData(8)]
     public void Component_count_outside_5_to_7_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => Resize(o, "core_components", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "core_components", count)), TestData.OfferInput()),
             $"core_components must have 5-7 items, got {count}.");
 
     [Fact]
@@ -54,7 +54,7 @@ public class ValueStackStageTests
     {
         var json = TestData.Mutate(ValidOutput, o =>
         {
-            Resize(o, "core_components", 7);
+            TestData.Resize(o, "core_components", 7);
             o["core_components"]![5]!["component_name"] = "Quarterly Stakeholder Review";
             o["core_components"]![6]!["component_name"] = "Lifetime Updates";
             o["total_perceived_value"] = 74000;

@@ -42,6 +42,8 @@ public sealed class OfferRationaleStage : JsonStage<OfferRationale>
                 ("Concepts to include", prefs.VoicePreferences?.MustIncludeConcepts),
             ]);
 
+        OfferStages.Research(prompt, input, options);
+
         prompt.Heading("Your task")
             .Line("Write three positionings of this offer, each from a clearly different angle, then choose the one to lead with.")
             .Bullets(

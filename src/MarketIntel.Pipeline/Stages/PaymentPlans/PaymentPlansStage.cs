@@ -36,6 +36,8 @@ public sealed partial class PaymentPlansStage : JsonStage<PaymentPlans>
                 ("Components to emphasise", OfferStages.Words(prefs.EmphasizeComponents)),
             ]);
 
+        OfferStages.Research(prompt, input, options);
+
         prompt.Heading("Your task")
             .Line("Design two or three payment plans for the offer.")
             .Bullets(

@@ -44,6 +44,8 @@ public sealed class PowerGuaranteeStage : JsonStage<PowerGuarantee>
             ]);
 
         var target = RiskFor.GetValueOrDefault(prefs.GuaranteeRiskTolerance, "moderate");
+        OfferStages.Research(prompt, input, options);
+
         prompt.Heading("Your task")
             .Line("Write three guarantees, each aimed at the buyer's top fear from the research, in this order:")
             .Bullets(

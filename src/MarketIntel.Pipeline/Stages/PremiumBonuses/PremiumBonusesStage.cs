@@ -38,6 +38,8 @@ public sealed class PremiumBonusesStage : JsonStage<PremiumBonuses>
                 ("Components to emphasise", OfferStages.Words(prefs.EmphasizeComponents)),
             ]);
 
+        OfferStages.Research(prompt, input, options);
+
         prompt.Heading("Your task")
             .Line("Create 3 to 5 bonuses that make saying yes today easy.")
             .Bullets(

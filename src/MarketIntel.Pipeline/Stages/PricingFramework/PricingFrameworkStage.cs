@@ -45,6 +45,8 @@ public sealed partial class PricingFrameworkStage : JsonStage<PricingFramework>
         prompt.Heading("Value stack (stage 8)")
             .Line($"Total perceived value of the offer's components: {OfferStages.Money(stack.TotalPerceivedValue)}.");
 
+        OfferStages.Research(prompt, input, options);
+
         prompt.Heading("Your task")
             .Line("Set one price for the offer and explain how to present it.")
             .Bullets(

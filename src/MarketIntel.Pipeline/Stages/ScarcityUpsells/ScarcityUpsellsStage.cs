@@ -41,6 +41,8 @@ public sealed class ScarcityUpsellsStage : JsonStage<ScarcityUpsells>
                 ("Components to emphasise", OfferStages.Words(prefs.EmphasizeComponents)),
             ]);
 
+        OfferStages.Research(prompt, input, options);
+
         prompt.Heading("Your task")
             .Line("Design the add-ons around the core offer and the scarcity that is honestly available.")
             .Bullets(

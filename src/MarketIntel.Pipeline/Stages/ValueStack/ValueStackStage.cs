@@ -43,6 +43,8 @@ public sealed class ValueStackStage : JsonStage<ValueStack>
                 ("Comfortable price range", OfferStages.Range(prefs.ComfortablePriceRange)),
             ]);
 
+        OfferStages.Research(prompt, input, options);
+
         prompt.Heading("Your task")
             .Line("Design the value stack: 5 to 7 components that, together, take the buyer to the primary transformation.")
             .Bullets(
