@@ -40,6 +40,16 @@ public class OfferStagesTests
     public void An_offer_stage_without_preferences_refuses_to_build_its_prompt(int number) =>
         Assert.Throws<StageInputException>(() => StageCatalog.Get(number).BuildPrompt(TestData.Input(), OfferStageTestKit.Condensed));
 
+    [Fact]
+    public void In_an_offer_job_pricing_waits_for_the_value_stack_and_the_rest_start_at_once()
+    {
+        int[] offerJob = [7, 8, 9, 10, 11, 12, 13];
+
+        Assert.Equal([7, 8, 10, 11, 12, 13], StageGraph.Ready(offerJob, new HashSet<int>(), new HashSet<int>()));
+        Assert.Equal([9], StageGraph.Ready(offerJob, new HashSet<int> { 7, 8 }, new HashSet<int> { 10, 11, 12, 13 }));
+        Assert.Equal(new SortedSet<int> { 9 }, StageGraph.Downstream(8));
+    }
+
     [Theory]
     [InlineData(7)]
     [InlineData(8)]
