@@ -66,6 +66,15 @@ public sealed class PromptWriter
         return this;
     }
 
+    /// <summary>Free text that is data, not instruction (e.g. a research summary that includes user edits).</summary>
+    public PromptWriter DataText(string name, string? text)
+    {
+        _text.Append("<data name=\"").Append(name).AppendLine("\">");
+        _text.AppendLine(Escape(text));
+        _text.AppendLine("</data>");
+        return this;
+    }
+
     public PromptWriter Schema(JsonObject schema)
     {
         Heading("Output format");
