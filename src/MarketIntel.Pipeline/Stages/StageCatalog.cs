@@ -3,6 +3,7 @@ using MarketIntel.Pipeline.Stages.BuyerPsychology;
 using MarketIntel.Pipeline.Stages.CompetitiveAnalysis;
 using MarketIntel.Pipeline.Stages.MarketAnalysis;
 using MarketIntel.Pipeline.Stages.OfferDesign;
+using MarketIntel.Pipeline.Stages.ReportSynthesis;
 
 namespace MarketIntel.Pipeline.Stages;
 
@@ -18,6 +19,7 @@ public static class StageCatalog
         new CompetitiveAnalysisStage(),
         new AvatarCreationStage(),
         new OfferDesignStage(),
+        new ReportSynthesisStage(),
     }.ToDictionary(s => s.Number);
 
     public static IEnumerable<IStage> All => Stages.Values.OrderBy(s => s.Number);
