@@ -242,6 +242,8 @@ public class ReportSynthesisStageTests
         Assert.Contains("Community 3: r/ExperiencedDevs on Reddit", prompt.User);
         Assert.Contains("Message 15 (curiosity)", prompt.User);
         Assert.Contains("Campaign timeline: Webinar on Tuesday 7 pm PT", prompt.User);
+        Assert.Contains("Target outcome: A director promotion or offer within 12 months", prompt.User);
+        Assert.Contains("Unique positioning: The only programme that builds a promotion case", prompt.User);
         Assert.True(FitsCondensedWindow(prompt), $"{ContextBudget.EstimateTokens(prompt.Length)} input tokens");
     }
 
