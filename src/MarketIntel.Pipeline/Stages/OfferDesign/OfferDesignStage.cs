@@ -1,4 +1,3 @@
-using System.Globalization;
 using MarketIntel.Pipeline.Prompts;
 using MarketIntel.Pipeline.Validation;
 
@@ -159,5 +158,5 @@ public sealed class OfferDesignStage : JsonStage<OfferDesign>
         }
     }
 
-    private static string Money(decimal value) => value.ToString("$#,0.##", CultureInfo.InvariantCulture);
+    private static string Money(decimal value) => ResearchDigest.Money(value);
 }
