@@ -214,4 +214,44 @@ public class OfferDesignStageTests
         Assert.Contains("I want my title to match the work I already do.", prompt.User);
         Assert.DoesNotContain("N/A", prompt.User);
     }
+
+    [Fact]
+    public void A_plan_total_far_from_the_tier_2_price_is_a_warning()
+    {
+        var result = Validate(o => TestData.Set(o, "payment_plans[1].total_cost", 9200));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Contains(result.Warnings, w => w.StartsWith("payment_plans[1].total_cost ($9,200) is 37", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_wrong_number_of_tiers_is_reported_once()
+    {
+        var result = Validate(o => TestData.Resize(o, "pricing_tiers", 2));
+
+        Assert.Equal(["pricing_tiers must have exactly 3 items, got 2."], result.Errors);
+    }
+
+    [Fact]
+    public void A_wrong_number_of_messages_is_reported_once()
+    {
+        var result = Validate(o => TestData.Resize(o, "marketing_messages", 14));
+
+        Assert.Equal(["marketing_messages must have exactly 15 items, got 14."], result.Errors);
+    }
+
+    [Theory]
+    [InlineData(-5000)]
+    [InlineData(0)]
+    public void A_non_positive_price_is_one_range_error_and_no_crash(int price)
+    {
+        var result = Validate(o =>
+        {
+            TestData.Set(o, "pricing_tiers[0].price", price);
+            TestData.Set(o, "pricing_tiers[1].price", 0);
+        });
+
+        Assert.Contains(result.Errors, e => e.StartsWith("pricing_tiers[1].price must be between 1 and", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Errors, e => e.StartsWith("pricing_tiers prices", StringComparison.Ordinal));
+    }
 }

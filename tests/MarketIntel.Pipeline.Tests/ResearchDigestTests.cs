@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MarketIntel.Pipeline.Models;
 using MarketIntel.Pipeline.Prompts;
 
@@ -43,7 +42,7 @@ public class ResearchDigestTests
     [Fact]
     public void Very_long_values_are_clipped_so_the_digest_still_fits()
     {
-        var verbose = ResearchSamples.Outputs(5).ToDictionary(p => p.Key, p => Lengthen(p.Value));
+        var verbose = ResearchSamples.Outputs(5).ToDictionary(p => p.Key, p => TestData.Verbose(p.Value, 20));
 
         var digest = ResearchDigest.Condensed(TestData.Input(verbose));
 
@@ -70,45 +69,5 @@ public class ResearchDigestTests
             full.Select(p => p.Key));
         Assert.Equal("Maya Chen", full["stage4_avatar_creation"]!["avatar_name"]!.GetValue<string>());
         Assert.Equal(15, full["stage5_offer_design"]!["marketing_messages"]!.AsArray().Count);
-    }
-
-    /// <summary>Every string made 20 times longer: a model that rambles in every field.</summary>
-    private static string Lengthen(string json)
-    {
-        var node = JsonNode.Parse(json)!;
-        Walk(node);
-        return node.ToJsonString();
-
-        static void Walk(JsonNode node)
-        {
-            switch (node)
-            {
-                case JsonObject obj:
-                    foreach (var key in obj.Select(p => p.Key).ToList())
-                    {
-                        Replace(obj[key]!, v => obj[key] = v);
-                    }
-                    break;
-                case JsonArray array:
-                    for (var i = 0; i < array.Count; i++)
-                    {
-                        var index = i;
-                        Replace(array[i]!, v => array[index] = v);
-                    }
-                    break;
-            }
-        }
-
-        static void Replace(JsonNode child, Action<JsonNode> set)
-        {
-            if (child is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String)
-            {
-                set(JsonValue.Create(string.Concat(Enumerable.Repeat(value.GetValue<string>() + " ", 20)).Trim())!);
-            }
-            else
-            {
-                Walk(child);
-            }
-        }
     }
 }

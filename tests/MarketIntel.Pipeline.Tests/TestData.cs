@@ -110,4 +110,33 @@ internal static class TestData
                 : copy);
         }
     }
+
+    /// <summary>The same JSON with every string repeated <paramref name="times"/> times: a model that rambles in every field.</summary>
+    public static string Verbose(string json, int times)
+    {
+        var node = JsonNode.Parse(json)!;
+        Lengthen(node);
+        return node.ToJsonString();
+
+        void Lengthen(JsonNode current)
+        {
+            var children = current switch
+            {
+                JsonObject obj => obj.Select(p => (Node: p.Value, Set: (Action<JsonNode>)(v => obj[p.Key] = v))).ToList(),
+                JsonArray array => array.Select((n, i) => (Node: n, Set: (Action<JsonNode>)(v => array[i] = v))).ToList(),
+                _ => [],
+            };
+            foreach (var (child, set) in children)
+            {
+                if (child is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                {
+                    set(JsonValue.Create(string.Join(' ', Enumerable.Repeat(value.GetValue<string>(), times)))!);
+                }
+                else if (child is not null)
+                {
+                    Lengthen(child);
+                }
+            }
+        }
+    }
 }

@@ -34,17 +34,17 @@ public static class ResearchDigest
         Block(text, "MARKET CONTEXT",
         [
             $"Growth: {Clip(market.MarketGrowthRate, 40)}; size 2024: {Clip(market.MarketSize2024, 30)} (2025: {Clip(market.MarketSize2025Projected, 30)})",
-            $"Bleeding-neck problem: {Clip(market.BleedingNeckProblem, 120)}",
+            $"Bleeding-neck problem: {Clip(market.BleedingNeckProblem, 110)}",
         ]);
         Block(text, "POWER 4%",
         [
-            $"Who: {Clip(market.Power4Percent.Demographics, 100)}",
+            $"Who: {Clip(market.Power4Percent.Demographics, 90)}",
             $"Lifetime value: {Clip(market.Power4Percent.LifetimeValue, 30)}; household income: {Clip(market.PurchasingPower.AverageHouseholdIncome, 30)}",
         ]);
         Block(text, "TOP FEARS (for guarantee design)",
-            Numbered(psychology.TopFears.Take(2).Select(f => $"{Clip(f.Name, 40)} ({f.Intensity}/10): \"{Clip(f.Quote, 60)}\"")));
+            Numbered(psychology.TopFears.Take(2).Select(f => $"{Clip(f.Name, 40)} ({f.Intensity}/10): \"{Clip(f.Quote, 55)}\"")));
         Block(text, "TOP DESIRES (for bonus design)",
-            Numbered(psychology.TopDesires.Take(2).Select(d => $"{Clip(d.Name, 40)} ({d.Intensity}/10): \"{Clip(d.AspirationalQuote, 60)}\"")));
+            Numbered(psychology.TopDesires.Take(2).Select(d => $"{Clip(d.Name, 40)} ({d.Intensity}/10): \"{Clip(d.AspirationalQuote, 55)}\"")));
         Block(text, "BUYER LANGUAGE (for all copy)",
             [string.Join(", ", psychology.BuyerLanguage.Take(3).Select(b => $"\"{Clip(b.ExactPhrase, 50)}\""))]);
         Block(text, "TOP PAIN POINTS",
@@ -54,8 +54,8 @@ public static class ResearchDigest
         [
             $"UVP: {Clip(competition.UniqueValueProposition, 160)}",
             $"Pricing: {Clip(competition.CompetitivePricingAnalysis, 140)}",
-            $"Biggest gap: {Clip(competition.PositioningGaps.FirstOrDefault(), 90)}",
-            $"Why we win: {string.Join("; ", competition.WhyBusinessWins.Take(2).Select(w => Clip(w, 60)))}",
+            $"Biggest gap: {Clip(competition.PositioningGaps.FirstOrDefault(), 80)}",
+            $"Why we win: {string.Join("; ", competition.WhyBusinessWins.Take(2).Select(w => Clip(w, 55)))}",
         ]);
 
         var community = avatar.OnlineCommunities.FirstOrDefault();

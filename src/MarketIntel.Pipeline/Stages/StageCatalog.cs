@@ -8,6 +8,7 @@ using MarketIntel.Pipeline.Stages.PaymentPlans;
 using MarketIntel.Pipeline.Stages.PowerGuarantee;
 using MarketIntel.Pipeline.Stages.PremiumBonuses;
 using MarketIntel.Pipeline.Stages.PricingFramework;
+using MarketIntel.Pipeline.Stages.ReportSynthesis;
 using MarketIntel.Pipeline.Stages.ScarcityUpsells;
 using MarketIntel.Pipeline.Stages.ValueStack;
 
@@ -25,6 +26,7 @@ public static class StageCatalog
         new CompetitiveAnalysisStage(),
         new AvatarCreationStage(),
         new OfferDesignStage(),
+        new ReportSynthesisStage(),
         new OfferRationaleStage(),
         new ValueStackStage(),
         new PricingFrameworkStage(),

@@ -59,7 +59,7 @@ public sealed class AvatarCreationStage : JsonStage<AvatarCreation>
                 "buying_triggers: the best days and times to reach them (with time zone), when they make buying decisions, the platforms they prefer and the content formats they consume.",
                 "online_communities: exactly 3 real communities, each with platform, name, approximate member count, engagement level, why members trust it, its tone and norms, 3-6 hot topics, 3-5 typical post titles and how the business can show up there. Add a url only when you are certain it exists.",
                 "top_3_hopes, top_3_fears: exactly 3 each, in this person's own words. top_3_barriers: exactly 3, each with the solution that removes it.",
-                "recommended_tone for all marketing to them, and their price sensitivity (high, medium or low) with the reason.",
+                "recommended_tone for all marketing to them; price_sensitivity (high, medium or low) and price_sensitivity_justification, the reason for it.",
             ]);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MarketIntel.Pipeline.Prompts;
 using MarketIntel.Pipeline.Validation;
 
@@ -12,6 +11,9 @@ public sealed class OfferDesignStage : JsonStage<OfferDesign>
 
     /// <summary>Tier 1 and tier 3 relative to tier 2 (DOMAIN §2.7 asks 40-50 % and 150-200 %; these bounds leave some slack).</summary>
     public const decimal GatewayMinShare = 0.30m, GatewayMaxShare = 0.60m, PremiumMinShare = 1.40m, PremiumMaxShare = 2.20m;
+
+    /// <summary>A plan's total relative to tier 2: pay-in-full saves 10-15 %, instalments add 10-20 % (with slack).</summary>
+    public const decimal PlanMinShare = 0.80m, PlanMaxShare = 1.30m;
 
     public override int Number => 5;
     public override string Name => "Offer Design";
@@ -70,14 +72,20 @@ public sealed class OfferDesignStage : JsonStage<OfferDesign>
 
     protected override void ValidateContent(OfferDesign output, StageInput input, ValidationBuilder result)
     {
-        ValidateTiers(output.PricingTiers, result);
-
-        foreach (var type in MessageTypes)
+        // With the wrong number of tiers or messages the schema has already said so; one error per fault is enough.
+        if (output.PricingTiers.Count == 3)
         {
-            var count = output.MarketingMessages.Count(m => m.Type == type);
-            if (count != MessagesPerType)
+            ValidateTiers(output.PricingTiers, output.PaymentPlans, result);
+        }
+        if (output.MarketingMessages.Count == MessagesPerType * MessageTypes.Count)
+        {
+            foreach (var type in MessageTypes)
             {
-                result.Error($"marketing_messages must have {MessagesPerType} {type} messages, got {count}.");
+                var count = output.MarketingMessages.Count(m => m.Type == type);
+                if (count != MessagesPerType)
+                {
+                    result.Error($"marketing_messages must have {MessagesPerType} {type} messages, got {count}.");
+                }
             }
         }
         // Length targets the original stated but never measured (DOMAIN §4.4).
@@ -100,7 +108,7 @@ public sealed class OfferDesignStage : JsonStage<OfferDesign>
         ContentRules.WarnOnRepeats(result, "payment_plans", output.PaymentPlans.Select(p => p.Name));
     }
 
-    private static void ValidateTiers(IReadOnlyList<PricingTier> tiers, ValidationBuilder result)
+    private static void ValidateTiers(IReadOnlyList<PricingTier> tiers, IReadOnlyList<PaymentPlan> plans, ValidationBuilder result)
     {
         var numbers = tiers.Select(t => t.TierNumber).Order().ToList();
         if (!numbers.SequenceEqual([1, 2, 3]))
@@ -118,6 +126,10 @@ public sealed class OfferDesignStage : JsonStage<OfferDesign>
 
         var byNumber = tiers.ToDictionary(t => t.TierNumber, t => t.Price);
         var (gateway, signature, premium) = (byNumber[1], byNumber[2], byNumber[3]);
+        if (gateway <= 0 || signature <= 0 || premium <= 0)
+        {
+            return; // a missing or non-positive price is already a schema error; comparing it says nothing more
+        }
         if (!(gateway < signature && signature < premium))
         {
             result.Error($"pricing_tiers prices must rise from tier 1 to tier 3, got {Money(gateway)}, {Money(signature)}, {Money(premium)}.");
@@ -133,7 +145,18 @@ public sealed class OfferDesignStage : JsonStage<OfferDesign>
         {
             result.Warning($"pricing_tiers tier 3 ({Money(premium)}) is {premiumShare:P0} of tier 2; aim for 150-200%.");
         }
+
+        // Plans pay for the recommended tier: in full a little less, in instalments a little more. A total far off is
+        // usually one instalment given as the total, or a plan for another tier.
+        for (var i = 0; i < plans.Count; i++)
+        {
+            var share = plans[i].TotalCost / signature;
+            if (share is < PlanMinShare or > PlanMaxShare)
+            {
+                result.Warning($"payment_plans[{i}].total_cost ({Money(plans[i].TotalCost)}) is {share:P0} of the tier 2 price; expected 80-130%.");
+            }
+        }
     }
 
-    private static string Money(decimal value) => value.ToString("$#,0.##", CultureInfo.InvariantCulture);
+    private static string Money(decimal value) => ResearchDigest.Money(value);
 }
