@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Configuration;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Infrastructure
 var redis = builder.AddMarketIntelRedis("redis");
-var workersAiAccountId = builder.AddParameter("workers-ai-account-id");
-var workersAiApiToken = builder.AddParameter("workers-ai-api-token", secret: true);
+var workersAiAccountId = builder.AddOptionalParameter("workers-ai-account-id");
+var workersAiApiToken = builder.AddOptionalParameter("workers-ai-api-token", secret: true);
+var adminApiKey = builder.AddOptionalParameter("admin-api-key", secret: true);
 
 // Services
 var emulator = builder.AddProject<Projects.MarketIntel_ModelEmulator>("model-emulator")
@@ -17,7 +20,7 @@ var worker = builder.AddProject<Projects.MarketIntel_Worker>("worker")
     .WithReference(emulator).WaitFor(emulator);
 
 builder.AddProject<Projects.MarketIntel_Api>("api")
-    .WithEnvironment("Admin__ApiKey", builder.AddParameter("admin-api-key", secret: true))
+    .WithEnvironment("Admin__ApiKey", adminApiKey)
     .WithReference(redis).WaitFor(redis)
     .WaitFor(worker)
     .WithExternalHttpEndpoints();

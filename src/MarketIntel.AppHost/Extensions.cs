@@ -60,6 +60,14 @@ public static class MarketIntelHostingExtensions
             });
     }
 
+    /// <summary>
+    /// A parameter that may stay empty (read from <c>Parameters:&lt;name&gt;</c>, e.g. user secrets). A plain parameter
+    /// without a value would hold every resource that uses it until someone typed one in; an empty Workers AI token
+    /// simply means "use the emulator".
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddOptionalParameter(this IDistributedApplicationBuilder builder, string name, bool secret = false) =>
+        builder.AddParameter(name, () => builder.Configuration[$"Parameters:{name}"] ?? "", secret: secret);
+
     /// <summary>True when a container engine answers within a few seconds (a docker client alone is not enough).</summary>
     private static bool ContainerRuntimeAnswers()
     {
