@@ -56,10 +56,17 @@ public class SchemaAgreementTests
     {
         AdjustForContentRules(stage, instance);
 
-        var result = StageCatalog.Get(stage).Validate(instance.ToJsonString(), ResearchSamples.Input(stage - 1));
+        var result = StageCatalog.Get(stage).Validate(instance.ToJsonString(), InputFor(stage));
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
     }
+
+    /// <summary>What the stage reads: earlier research for stages 1-5; the research, the offer preferences and the value
+    /// stack (which pricing reads) for the offer stages.</summary>
+    private static StageInput InputFor(int stage) =>
+        stage >= StageCatalog.FirstOfferStage
+            ? OfferStageTestKit.PromptInput(new Dictionary<int, string> { [8] = ValueStackStageTests.ValidOutput })
+            : ResearchSamples.Input(stage - 1);
 
     /// <summary>Rules a schema cannot express need values a schema walk cannot guess.</summary>
     private static void AdjustForContentRules(int stage, JsonObject instance)
@@ -75,7 +82,70 @@ public class SchemaAgreementTests
             case 5:
                 AdjustOffer(instance);
                 break;
+            case 8:
+                instance["total_perceived_value"] = Sum(instance["core_components"]!, "perceived_value");
+                break;
+            case 9:
+                AdjustPrice(instance);
+                break;
+            case 10:
+                var plans = instance["payment_plans"]!.AsArray();
+                for (var i = 0; i < plans.Count; i++)
+                {
+                    plans[i]!["is_recommended"] = i == 0;
+                }
+                break;
+            case 11:
+                instance["total_bonus_value"] = Sum(instance["bonuses"]!, "perceived_value");
+                break;
+            case 12:
+                string[] levels = ["low", "moderate", "high"];
+                var guarantees = instance["guarantee_options"]!.AsArray();
+                for (var i = 0; i < guarantees.Count; i++)
+                {
+                    guarantees[i]!["risk_level"] = levels[i];
+                }
+                break;
+            case 13:
+                AdjustUpsells(instance);
+                break;
         }
+    }
+
+    private static decimal Sum(JsonNode items, string field) => items.AsArray().Sum(i => Dollars(i![field]!));
+
+    /// <summary>A number node as decimal, whether the factory made it from a double or it was parsed from text.</summary>
+    private static decimal Dollars(JsonNode value) =>
+        decimal.Parse(value.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The price inside the comfortable range (its nearer end), and the ratio the value stack implies.</summary>
+    private static void AdjustPrice(JsonObject instance)
+    {
+        var range = TestData.Preferences.ComfortablePriceRange;
+        var price = Math.Clamp(Dollars(instance["recommended_price"]!), range.Min, range.Max);
+        var total = JsonNode.Parse(ValueStackStageTests.ValidOutput)!["total_perceived_value"]!.GetValue<decimal>();
+        instance["recommended_price"] = price;
+        instance["value_to_price_ratio"] = $"{Math.Round(total / price):0}:1";
+    }
+
+    /// <summary>Upsell 1 at $97-$297 and upsell 2 at $497-$997 (the band's nearer end), every perceived value above its
+    /// price, and the totals equal to the sums.</summary>
+    private static void AdjustUpsells(JsonObject instance)
+    {
+        (decimal Min, decimal Max)[] bands = [(97, 297), (497, 997)];
+        var upsells = instance["upsells"]!.AsArray();
+        for (var i = 0; i < upsells.Count; i++)
+        {
+            var price = Math.Clamp(Dollars(upsells[i]!["price"]!), bands[i].Min, bands[i].Max);
+            upsells[i]!["price"] = price;
+            upsells[i]!["perceived_value"] = price * 4;
+        }
+        foreach (var bump in instance["order_bumps"]!.AsArray())
+        {
+            bump!["perceived_value"] = Dollars(bump["price"]!) * 3;
+        }
+        instance["total_order_bump_revenue_potential"] = Sum(instance["order_bumps"]!, "price");
+        instance["total_upsell_revenue_potential"] = Sum(upsells, "price");
     }
 
     private static void AdjustOffer(JsonObject instance)
