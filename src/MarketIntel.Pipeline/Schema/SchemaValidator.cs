@@ -12,50 +12,56 @@ namespace MarketIntel.Pipeline.Schema;
 /// </summary>
 public static class SchemaValidator
 {
-    public static void Validate(JsonNode? value, JsonObject schema, ValidationBuilder result) =>
+    /// <summary>
+    /// Reports every violation to <paramref name="result"/> and returns whether the output is well-formed: every value
+    /// the schema requires is present, not null, and of its type. Only then does the record read from it keep the
+    /// nullability its declaration promises, so content rules can walk it; a well-formed output may still be invalid
+    /// (a placeholder, a count, a range, an enum value).
+    /// </summary>
+    public static bool Validate(JsonNode? value, JsonObject schema, ValidationBuilder result) =>
         Walk(value, schema, "", result);
 
-    private static void Walk(JsonNode? value, JsonObject schema, string path, ValidationBuilder result)
+    private static bool Walk(JsonNode? value, JsonObject schema, string path, ValidationBuilder result)
     {
         var types = TypesOf(schema);
         var display = path.Length == 0 ? "output" : path;
 
         if (value is null)
         {
-            if (!types.Contains("null"))
+            if (types.Contains("null"))
             {
-                result.Empty(display);
+                return true;
             }
-            return;
+            result.Empty(display);
+            return false;
         }
 
         switch (value.GetValueKind())
         {
             case JsonValueKind.Object when types.Contains("object"):
-                WalkObject(value.AsObject(), schema, path, result);
-                break;
+                return WalkObject(value.AsObject(), schema, path, result);
             case JsonValueKind.Array when types.Contains("array"):
-                WalkArray(value.AsArray(), schema, display, path, result);
-                break;
+                return WalkArray(value.AsArray(), schema, display, path, result);
             case JsonValueKind.String when types.Contains("string"):
                 CheckString(value.GetValue<string>(), schema, display, result);
-                break;
+                return true;
             case JsonValueKind.Number when types.Contains("number") || types.Contains("integer"):
                 CheckNumber(value.GetValue<double>(), schema, types, display, result);
-                break;
+                return true;
             case JsonValueKind.True or JsonValueKind.False when types.Contains("boolean"):
                 result.FieldCount++;
-                break;
+                return true;
             default:
                 result.Error($"{display} must be {string.Join(" or ", types.Where(t => t != "null"))}, got {Describe(value)}.");
-                break;
+                return false;
         }
     }
 
-    private static void WalkObject(JsonObject value, JsonObject schema, string path, ValidationBuilder result)
+    private static bool WalkObject(JsonObject value, JsonObject schema, string path, ValidationBuilder result)
     {
         var properties = schema["properties"] as JsonObject ?? [];
         var required = (schema["required"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToHashSet() ?? [];
+        var wellFormed = true;
         foreach (var (name, propertySchema) in properties)
         {
             var childPath = path.Length == 0 ? name : $"{path}.{name}";
@@ -64,21 +70,23 @@ public static class SchemaValidator
                 if (required.Contains(name))
                 {
                     result.Empty(childPath);
+                    wellFormed = false;
                 }
                 continue;
             }
-            Walk(child, (JsonObject)propertySchema!, childPath, result);
+            wellFormed &= Walk(child, (JsonObject)propertySchema!, childPath, result);
         }
+        return wellFormed;
     }
 
-    private static void WalkArray(JsonArray value, JsonObject schema, string display, string path, ValidationBuilder result)
+    private static bool WalkArray(JsonArray value, JsonObject schema, string display, string path, ValidationBuilder result)
     {
         var min = (int?)schema["minItems"];
         var max = (int?)schema["maxItems"];
         if (value.Count == 0 && (min ?? 0) > 0)
         {
             result.Empty(display);
-            return;
+            return true; // an empty list is still a list
         }
         if (min is { } lo && max is { } hi && (value.Count < lo || value.Count > hi))
         {
@@ -95,13 +103,15 @@ public static class SchemaValidator
             result.Error($"{display} must have at most {onlyMax} items, got {value.Count}.");
         }
 
+        var wellFormed = true;
         if (schema["items"] is JsonObject itemSchema)
         {
             for (var i = 0; i < value.Count; i++)
             {
-                Walk(value[i], itemSchema, $"{path}[{i}]", result);
+                wellFormed &= Walk(value[i], itemSchema, $"{path}[{i}]", result);
             }
         }
+        return wellFormed;
     }
 
     private static void CheckString(string value, JsonObject schema, string display, ValidationBuilder result)

@@ -70,15 +70,20 @@ public abstract class JsonStage<TOutput> : IStage where TOutput : class
             return result.Build(content.Length);
         }
 
-        SchemaValidator.Validate(node, ResponseSchema, result);
-        if (TryRead(node) is { } output)
+        // Content rules presuppose a well-formed record: a null the schema forbids would reach them as a null inside a
+        // record whose declaration says it cannot be. Such outputs are already invalid, and the schema errors name
+        // every gap; checks of values (sums, counts, ranges) still run beside the schema's own value errors.
+        if (SchemaValidator.Validate(node, ResponseSchema, result) && TryRead(node) is { } output)
         {
             ValidateContent(output, input, result);
         }
         return result.Build(content.Length);
     }
 
-    /// <summary>Rules beyond the schema. Runs whenever the output could be read as the record.</summary>
+    /// <summary>
+    /// Rules beyond the schema. Runs only on a well-formed output (see <see cref="SchemaValidator.Validate"/>): every
+    /// non-nullable member of <paramref name="output"/> is set, but counts, ranges and enum values may still be off.
+    /// </summary>
     protected virtual void ValidateContent(TOutput output, StageInput input, ValidationBuilder result)
     {
     }

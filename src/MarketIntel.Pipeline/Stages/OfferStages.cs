@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using MarketIntel.Pipeline.Profiles;
 using MarketIntel.Pipeline.Prompts;
@@ -35,11 +34,4 @@ internal static class OfferStages
 
     /// <summary>True when two amounts agree to the dollar (models round; sums of whole dollars should still match).</summary>
     public static bool SameDollars(decimal a, decimal b) => Math.Abs(a - b) <= 1m;
-
-    /// <summary>
-    /// True when content rules can walk <paramref name="items"/>: present, non-empty and without null items. A model may
-    /// send null anywhere and deserialisation lets it through; the schema check has already reported it.
-    /// </summary>
-    public static bool Complete<T>([NotNullWhen(true)] IReadOnlyList<T?>? items) where T : class =>
-        items is { Count: > 0 } && items.All(i => i is not null);
 }

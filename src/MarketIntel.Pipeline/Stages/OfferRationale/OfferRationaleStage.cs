@@ -62,17 +62,13 @@ public sealed class OfferRationaleStage : JsonStage<OfferRationale>
 
     protected override void ValidateContent(OfferRationale output, StageInput input, ValidationBuilder result)
     {
-        if (!OfferStages.Complete(output.Options))
-        {
-            return;
-        }
         var options = output.Options;
         if (output.RecommendedOption > options.Count)
         {
             result.Error($"recommended_option is {output.RecommendedOption} but there are only {options.Count} options.");
         }
         // Three options with the same mechanism are one option written three times.
-        var names = options.Select(o => o.UniqueMechanismName?.Trim()).Where(n => !string.IsNullOrEmpty(n)).ToList();
+        var names = options.Select(o => o.UniqueMechanismName.Trim()).Where(n => !string.IsNullOrEmpty(n)).ToList();
         if (names.Distinct(StringComparer.OrdinalIgnoreCase).Count() != names.Count)
         {
             result.Warning("options repeat a unique_mechanism_name; each option should take its own angle.");

@@ -59,10 +59,6 @@ public sealed partial class PaymentPlansStage : JsonStage<PaymentPlans>
 
     protected override void ValidateContent(PaymentPlans output, StageInput input, ValidationBuilder result)
     {
-        if (!OfferStages.Complete(output.Plans))
-        {
-            return;
-        }
         var plans = output.Plans;
         var recommended = plans.Count(p => p.IsRecommended);
         if (recommended != 1)
@@ -79,7 +75,7 @@ public sealed partial class PaymentPlansStage : JsonStage<PaymentPlans>
         var cheaper = plans.Where(p => !ReferenceEquals(p, full) && p.TotalPrice > 0 && p.TotalPrice < full.TotalPrice).ToList();
         if (cheaper.Count > 0)
         {
-            result.Warning($"Pay-in-full ({OfferStages.Money(full.TotalPrice)}) should be the cheapest plan, but '{FieldRules.Truncate(cheaper[0].PlanName ?? "")}' costs {OfferStages.Money(cheaper[0].TotalPrice)}.");
+            result.Warning($"Pay-in-full ({OfferStages.Money(full.TotalPrice)}) should be the cheapest plan, but '{FieldRules.Truncate(cheaper[0].PlanName)}' costs {OfferStages.Money(cheaper[0].TotalPrice)}.");
         }
     }
 }

@@ -65,10 +65,6 @@ public sealed class PowerGuaranteeStage : JsonStage<PowerGuarantee>
 
     protected override void ValidateContent(PowerGuarantee output, StageInput input, ValidationBuilder result)
     {
-        if (!OfferStages.Complete(output.GuaranteeOptions))
-        {
-            return;
-        }
         var guarantees = output.GuaranteeOptions;
         var levels = guarantees.Select(g => g.RiskLevel).Where(l => !string.IsNullOrEmpty(l)).ToList();
         if (levels.Distinct(StringComparer.Ordinal).Count() != levels.Count)

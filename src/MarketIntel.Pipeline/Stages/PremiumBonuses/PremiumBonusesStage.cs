@@ -56,10 +56,6 @@ public sealed class PremiumBonusesStage : JsonStage<PremiumBonuses>
 
     protected override void ValidateContent(PremiumBonuses output, StageInput input, ValidationBuilder result)
     {
-        if (!OfferStages.Complete(output.Bonuses))
-        {
-            return;
-        }
         var bonuses = output.Bonuses;
         var sum = bonuses.Sum(b => b.PerceivedValue);
         if (!OfferStages.SameDollars(sum, output.TotalBonusValue))

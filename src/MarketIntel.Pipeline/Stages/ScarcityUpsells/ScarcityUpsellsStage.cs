@@ -59,37 +59,40 @@ public sealed class ScarcityUpsellsStage : JsonStage<ScarcityUpsells>
 
     protected override void ValidateContent(ScarcityUpsells output, StageInput input, ValidationBuilder result)
     {
-        if (OfferStages.Complete(output.OrderBumps))
-        {
-            var bumps = output.OrderBumps;
-            var sum = bumps.Sum(b => b.Price);
-            if (!OfferStages.SameDollars(sum, output.TotalOrderBumpRevenuePotential))
-            {
-                result.Error($"total_order_bump_revenue_potential is {OfferStages.Money(output.TotalOrderBumpRevenuePotential)} but the bump prices add up to {OfferStages.Money(sum)}.");
-            }
-            for (var i = 0; i < bumps.Count; i++)
-            {
-                ValueAbovePrice(result, $"order_bumps[{i}]", bumps[i].Price, bumps[i].PerceivedValue);
-            }
-        }
+        CheckOrderBumps(output, result);
+        CheckUpsells(output, result);
+    }
 
-        if (OfferStages.Complete(output.Upsells))
+    private static void CheckOrderBumps(ScarcityUpsells output, ValidationBuilder result)
+    {
+        var bumps = output.OrderBumps;
+        var sum = bumps.Sum(b => b.Price);
+        if (!OfferStages.SameDollars(sum, output.TotalOrderBumpRevenuePotential))
         {
-            var upsells = output.Upsells;
-            var sum = upsells.Sum(u => u.Price);
-            if (!OfferStages.SameDollars(sum, output.TotalUpsellRevenuePotential))
+            result.Error($"total_order_bump_revenue_potential is {OfferStages.Money(output.TotalOrderBumpRevenuePotential)} but the bump prices add up to {OfferStages.Money(sum)}.");
+        }
+        for (var i = 0; i < bumps.Count; i++)
+        {
+            ValueAbovePrice(result, $"order_bumps[{i}]", bumps[i].Price, bumps[i].PerceivedValue);
+        }
+    }
+
+    private static void CheckUpsells(ScarcityUpsells output, ValidationBuilder result)
+    {
+        var upsells = output.Upsells;
+        var sum = upsells.Sum(u => u.Price);
+        if (!OfferStages.SameDollars(sum, output.TotalUpsellRevenuePotential))
+        {
+            result.Error($"total_upsell_revenue_potential is {OfferStages.Money(output.TotalUpsellRevenuePotential)} but the upsell prices add up to {OfferStages.Money(sum)}.");
+        }
+        for (var i = 0; i < upsells.Count; i++)
+        {
+            var price = upsells[i].Price;
+            if (i < UpsellBands.Length && price is > 0 && (price < UpsellBands[i].Min || price > UpsellBands[i].Max))
             {
-                result.Error($"total_upsell_revenue_potential is {OfferStages.Money(output.TotalUpsellRevenuePotential)} but the upsell prices add up to {OfferStages.Money(sum)}.");
+                result.Error($"upsells[{i}].price {OfferStages.Money(price)} must be {OfferStages.Money(UpsellBands[i].Min)}-{OfferStages.Money(UpsellBands[i].Max)} for upsell {i + 1}.");
             }
-            for (var i = 0; i < upsells.Count; i++)
-            {
-                var price = upsells[i].Price;
-                if (i < UpsellBands.Length && price is > 0 && (price < UpsellBands[i].Min || price > UpsellBands[i].Max))
-                {
-                    result.Error($"upsells[{i}].price {OfferStages.Money(price)} must be {OfferStages.Money(UpsellBands[i].Min)}-{OfferStages.Money(UpsellBands[i].Max)} for upsell {i + 1}.");
-                }
-                ValueAbovePrice(result, $"upsells[{i}]", price, upsells[i].PerceivedValue);
-            }
+            ValueAbovePrice(result, $"upsells[{i}]", price, upsells[i].PerceivedValue);
         }
     }
 

@@ -60,10 +60,6 @@ public sealed class ValueStackStage : JsonStage<ValueStack>
 
     protected override void ValidateContent(ValueStack output, StageInput input, ValidationBuilder result)
     {
-        if (!OfferStages.Complete(output.CoreComponents))
-        {
-            return;
-        }
         var components = output.CoreComponents;
         var sum = components.Sum(c => c.PerceivedValue);
         if (!OfferStages.SameDollars(sum, output.TotalPerceivedValue))
