@@ -5,7 +5,9 @@ namespace MarketIntel.Pipeline.Validation;
 /// <summary>
 /// Finds template gaps a model left in its answer. Fixes the original's detector (DOMAIN §3.2, §9 D3): every check is
 /// stateless (no global-flag regex, so the same text always gives the same answer), bare TBD/TODO count, and a legitimate
-/// ellipsis in prose does not — only a value that is nothing but an ellipsis, or a bracketed "[...]", does.
+/// ellipsis in prose does not — only a value that is nothing but an ellipsis, or a bracketed "[...]", does. Bracketed
+/// Title-Case phrases of one to four words ("[Offer Name]", "[Your Company]") are template slots too, unless they are the
+/// text of a markdown link.
 /// </summary>
 public static partial class PlaceholderDetector
 {
@@ -18,6 +20,8 @@ public static partial class PlaceholderDetector
         | (?i:\bcoming\s+soon\b)
         | (?i:\blorem\s+ipsum\b)
         | \[[A-Z][a-z]+(?:\s[A-Z][a-z]+)*\s\d+\](?!\()   # [Fear 2], [Buyer Quote 1]; not a markdown link
+        | \[[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3}\](?![(\[])  # [Offer Name], [Your Company]; not a markdown link
+                                                # "[text](url)" or "[text][ref]"; "[x]" and "[ ]" never match
         | \{\{?\s*[a-z_]+\s*\}?\}               # {business_name}, {{avatar}}
         | \$X(?:,XXX|XX)+\b | \bXX%               # $X,XXX or XX%
         """,
