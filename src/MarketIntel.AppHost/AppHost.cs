@@ -10,6 +10,7 @@ var adminApiKey = builder.AddOptionalParameter("admin-api-key", secret: true);
 
 // Services
 var emulator = builder.AddProject<Projects.MarketIntel_ModelEmulator>("model-emulator")
+    .WithHttpHealthCheck("/health")
     .WithEnvironment("Emulator__LatencyScale", builder.Configuration["MarketIntel:EmulatorLatencyScale"] ?? "0.02");
 
 var worker = builder.AddProject<Projects.MarketIntel_Worker>("worker")
@@ -20,6 +21,7 @@ var worker = builder.AddProject<Projects.MarketIntel_Worker>("worker")
     .WithReference(emulator).WaitFor(emulator);
 
 builder.AddProject<Projects.MarketIntel_Api>("api")
+    .WithHttpHealthCheck("/health")
     .WithEnvironment("Admin__ApiKey", adminApiKey)
     .WithReference(redis).WaitFor(redis)
     .WaitFor(worker)

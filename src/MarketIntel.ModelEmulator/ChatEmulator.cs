@@ -63,7 +63,7 @@ internal sealed class ChatEmulator(EmulatorRandom random, EmulatorStats stats, I
         if (schema is not null)
         {
             json = new SchemaInstanceGenerator(rng, profileData).Generate(schema);
-            content = json?.ToJsonString(ContentFaults.Indented) ?? "null";
+            content = json?.ToJsonString() ?? "null";
         }
         else if (request.ResponseFormatType == "json_object")
         {

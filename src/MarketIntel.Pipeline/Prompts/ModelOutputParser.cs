@@ -2,7 +2,7 @@ namespace MarketIntel.Pipeline.Prompts;
 
 /// <summary>
 /// Pulls the JSON object out of a model's reply, tolerating code fences and prose around it (DOMAIN §9 D7): the first
-/// balanced <c>{…}</c> found outside string literals wins.
+/// <c>{</c> opens the answer and its matching brace, found outside string literals, closes it.
 /// </summary>
 public static class ModelOutputParser
 {
@@ -14,16 +14,20 @@ public static class ModelOutputParser
             return false;
         }
 
-        for (var start = reply.IndexOf('{'); start >= 0; start = reply.IndexOf('{', start + 1))
+        // The answer is the first object. If it never closes the reply was cut off; an inner object must not be
+        // mistaken for the answer.
+        var start = reply.IndexOf('{');
+        if (start < 0)
         {
-            var end = FindMatchingBrace(reply, start);
-            if (end > start)
-            {
-                json = reply[start..(end + 1)];
-                return true;
-            }
+            return false;
         }
-        return false;
+        var end = FindMatchingBrace(reply, start);
+        if (end < 0)
+        {
+            return false;
+        }
+        json = reply[start..(end + 1)];
+        return true;
     }
 
     private static int FindMatchingBrace(string text, int start)

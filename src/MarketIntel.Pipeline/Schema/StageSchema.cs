@@ -54,18 +54,22 @@ public static class StageSchema
             node["additionalProperties"] = false;
         }
 
-        // A non-nullable string (property or array item) must say something.
-        if (node["type"] is JsonValue type && type.GetValueKind() == System.Text.Json.JsonValueKind.String
+        if (context.PropertyInfo?.AttributeProvider is ICustomAttributeProvider attributes)
+        {
+            ApplyAnnotations(node, attributes);
+        }
+
+        // A non-nullable free-text string (property or array item) must say something; an enum says it by its values.
+        if (node["enum"] is null && node["type"] is JsonValue type && type.GetValueKind() == System.Text.Json.JsonValueKind.String
             && type.GetValue<string>() == "string")
         {
             node["minLength"] = 1;
         }
+        return node;
+    }
 
-        if (context.PropertyInfo?.AttributeProvider is not ICustomAttributeProvider attributes)
-        {
-            return node;
-        }
-
+    private static void ApplyAnnotations(JsonObject node, ICustomAttributeProvider attributes)
+    {
         foreach (var attribute in attributes.GetCustomAttributes(inherit: true))
         {
             switch (attribute)
@@ -86,7 +90,5 @@ public static class StageSchema
                     break;
             }
         }
-
-        return node;
     }
 }
