@@ -9,8 +9,8 @@ namespace MarketIntel.Api;
 
 public static class ApiExtensions
 {
-    /// <summary>Largest request body accepted; a profile is a few kilobytes.</summary>
-    public const long MaxRequestBodyBytes = 256 * 1024;
+    /// <summary>Hard limit of the server; JSON endpoints enforce their own, smaller one with a problem response.</summary>
+    public const long MaxRequestBodyBytes = 4 * 1024 * 1024;
 
     public static WebApplicationBuilder AddMarketIntelApi(this WebApplicationBuilder builder)
     {

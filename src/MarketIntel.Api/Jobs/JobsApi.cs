@@ -35,7 +35,7 @@ public static class JobsApi
         return app;
     }
 
-    private static async Task<Results<Accepted<JobView>, ValidationProblem>> CreateJobAsync(
+    private static async Task<Results<Accepted<JobView>, ProblemHttpResult>> CreateJobAsync(
         HttpRequest request, JobStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<CreateJobRequest>(request, cancellationToken);
@@ -83,7 +83,7 @@ public static class JobsApi
         }
         if (!errors.IsEmpty)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The job request is invalid.");
+            return JsonBody.Validation(errors.ToDictionary(), "The job request is invalid.");
         }
 
         var record = new JobRecord
