@@ -28,6 +28,7 @@ public static class MarketIntelHostingExtensions
         var useContainer = builder.ExecutionContext.IsPublishMode
             || mode == "container"
             || (mode == "auto" && ContainerRuntimeAnswers());
+        // "executable" forces redis-server even where a container engine answers (tests, offline machines).
         if (useContainer)
         {
             return builder.AddRedis(name).WithDataVolume().WithPersistence();
