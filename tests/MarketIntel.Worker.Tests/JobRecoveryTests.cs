@@ -1,0 +1,121 @@
+using MarketIntel.Pipeline;
+using MarketIntel.Pipeline.Jobs;
+using MarketIntel.Pipeline.Profiles;
+using MarketIntel.Storage;
+using MarketIntel.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace MarketIntel.Worker.Tests;
+
+public sealed class JobRecoveryTests : IAsyncLifetime
+{
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly RedisServer _redis = new();
+    private readonly EmulatorFactory _emulator = new();
+
+    public Task InitializeAsync() => _redis.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_job_left_pending_by_a_dead_worker_is_claimed_and_finished_by_another()
+    {
+        var store = new JobStore(_redis.Connection!, TimeProvider.System);
+        var job = NewJob();
+        await store.CreateAsync(job);
+        await EnsureGroupAsync();
+        // A worker reads the entry and dies before acknowledging it.
+        var taken = await _redis.Connection!.GetDatabase().StreamReadGroupAsync(RedisKeys.JobQueue, RedisKeys.WorkerGroup, "dead-worker", ">", count: 1);
+        Assert.Single(taken);
+
+        using var host = WorkerHost.Build(_redis, _emulator);
+        await host.StartAsync();
+        var finished = await WaitForTerminalAsync(store, job.Id);
+        await host.StopAsync();
+
+        Assert.Equal(JobStatus.Succeeded, finished.Status);
+        Assert.All(finished.Stages.Values, s => Assert.Equal(StageStatus.Succeeded, s.Status));
+        var pending = await _redis.Connection.GetDatabase().StreamPendingAsync(RedisKeys.JobQueue, RedisKeys.WorkerGroup);
+        Assert.Equal(0, pending.PendingMessageCount);
+    }
+
+    [Fact]
+    public async Task A_resumed_job_does_not_run_the_stages_it_had_finished()
+    {
+        var store = new JobStore(_redis.Connection!, TimeProvider.System);
+        var first = NewJob();
+        await store.CreateAsync(first);
+        using (var host = WorkerHost.Build(_redis, _emulator))
+        {
+            await host.StartAsync();
+            await WaitForTerminalAsync(store, first.Id);
+            await host.StopAsync();
+        }
+        var done = await store.GetAsync(first.Id);
+        var stage1 = done!.Stages[1];
+
+        // The same job as if a worker had died after stage 1: stage 1 stays done, the rest is pending again.
+        var resumed = NewJob();
+        await store.CreateAsync(resumed);
+        var output = await store.GetLatestOutputAsync(first.Id, 1);
+        await store.AppendOutputAsync(resumed.Id, 1, _ => output!);
+        await store.SetStageAsync(resumed.Id, stage1);
+        using (var host = WorkerHost.Build(_redis, _emulator))
+        {
+            await host.StartAsync();
+            var finished = await WaitForTerminalAsync(store, resumed.Id);
+            await host.StopAsync();
+
+            Assert.Equal(JobStatus.Succeeded, finished.Status);
+            Assert.Equal(stage1.Attempts.Count, finished.Stages[1].Attempts.Count);
+            Assert.Equal(1, await store.CountOutputVersionsAsync(resumed.Id, 1));
+        }
+    }
+
+    private static JobRecord NewJob()
+    {
+        var sample = PipelineJson.Deserialize<SampleFile>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "wealth-executive-coaching.json")))!;
+        return new JobRecord
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Kind = JobKind.Research,
+            Profile = sample.Profile,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Stages = [1, 2, 3],
+        };
+    }
+
+    private async Task EnsureGroupAsync()
+    {
+        try
+        {
+            await _redis.Connection!.GetDatabase().StreamCreateConsumerGroupAsync(RedisKeys.JobQueue, RedisKeys.WorkerGroup, "0-0");
+        }
+        catch (RedisServerException e) when (e.Message.Contains("BUSYGROUP"))
+        {
+        }
+    }
+
+    private static async Task<JobSnapshot> WaitForTerminalAsync(JobStore store, string jobId)
+    {
+        using var timeout = new CancellationTokenSource(JobTimeout);
+        while (true)
+        {
+            var job = await store.GetAsync(jobId);
+            if (job!.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled)
+            {
+                return job;
+            }
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    private sealed record SampleFile(string Name, BusinessProfile Profile, OfferPreferences Preferences);
+}

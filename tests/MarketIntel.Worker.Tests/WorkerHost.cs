@@ -1,0 +1,55 @@
+using MarketIntel.Storage;
+using MarketIntel.Testing;
+using MarketIntel.Worker.Models;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MarketIntel.Worker.Tests;
+
+/// <summary>
+/// The in-process model emulator at zero latency: the same HTTP path as Workers AI, no network. (Any public type of the
+/// emulator assembly serves as the entry-point marker; <c>Program</c> is ambiguous beside the worker.)
+/// </summary>
+public sealed class EmulatorFactory : WebApplicationFactory<MarketIntel.ModelEmulator.EmulatorOptions>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Emulator:LatencyScale", "0");
+        builder.UseEnvironment("Testing");
+    }
+}
+
+/// <summary>
+/// Builds a real worker host (consumer, DAG runner, stage runner, keyed model clients) against a real Redis, whose model
+/// calls reach the in-process emulator.
+/// </summary>
+internal static class WorkerHost
+{
+    public static IHost Build(RedisServer redis, EmulatorFactory emulator, IDictionary<string, string?>? settings = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["Emulator:BaseUrl"] = "http://emulator.test",
+            ["Worker:ClaimIdleAfter"] = "00:00:01",
+            ["Worker:PollInterval"] = "00:00:00.100",
+            ["ModelResilience:RetryDelay"] = "00:00:00.010",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddMarketIntelDefaults();
+        builder.AddMarketIntelStorage();
+        builder.AddMarketIntelWorker();
+        builder.Services.AddHttpClient(ModelClientRegistration.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => emulator.Server.CreateHandler());
+        return builder.Build();
+    }
+}
