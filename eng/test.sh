@@ -10,6 +10,6 @@ dotnet test MarketIntel.sln -c Release --no-build -nologo \
   --logger "console;verbosity=normal" --logger "trx" --results-directory artifacts/test-results "$@" \
   | tee artifacts/test-results/console.log || status=$?
 # One closing line in the plain "N passed, N failed" form, summed over all test projects.
-awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Passed:") p += $(i+1); if ($i == "Failed:") f += $(i+1) } }
-     END { gsub(",", "", p); printf "Total: %d passed, %d failed\n", p, f }' artifacts/test-results/console.log
+awk '/^ +Passed: +[0-9]+$/ { p += $2 } /^ +Failed: +[0-9]+$/ { f += $2 }
+     END { printf "Total: %d passed, %d failed\n", p, f }' artifacts/test-results/console.log
 exit $status
