@@ -79,7 +79,7 @@ public sealed class JobRecoveryTests : IAsyncLifetime
         }
     }
 
-    private static JobRecord NewJob()
+    internal static JobRecord NewJob()
     {
         var sample = PipelineJson.Deserialize<SampleFile>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "wealth-executive-coaching.json")))!;
         return new JobRecord
@@ -103,7 +103,7 @@ public sealed class JobRecoveryTests : IAsyncLifetime
         }
     }
 
-    private static async Task<JobSnapshot> WaitForTerminalAsync(JobStore store, string jobId)
+    internal static async Task<JobSnapshot> WaitForTerminalAsync(JobStore store, string jobId)
     {
         using var timeout = new CancellationTokenSource(JobTimeout);
         while (true)
