@@ -36,6 +36,9 @@ public sealed record JobRecord
     public string? ResearchJobId { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required IReadOnlyList<int> Stages { get; init; }
+
+    /// <summary>W3C trace context of the request that created the job, so the worker's spans join the same trace.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>Where a job is: its record plus the mutable status fields.</summary>

@@ -24,6 +24,7 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
     /// <summary>Stores the job and queues it, atomically, so a job is never stored without being queued.</summary>
     public async Task CreateAsync(JobRecord record)
     {
+        record = record with { TraceParent = record.TraceParent ?? System.Diagnostics.Activity.Current?.Id };
         var transaction = Db.CreateTransaction();
         _ = transaction.HashSetAsync(RedisKeys.Job(record.Id),
         [

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Routing;
 using MarketIntel.Pipeline.Stages;
@@ -33,7 +34,10 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
             return;
         }
 
-        using var activity = PipelineTelemetry.Source.StartActivity($"job {job.Record.Kind.ToString().ToLowerInvariant()}");
+        // One trace per job: the worker's spans continue the trace of the request that created the job.
+        ActivityContext.TryParse(job.Record.TraceParent, null, out var parent);
+        using var activity = PipelineTelemetry.Source.StartActivity(
+            $"job {job.Record.Kind.ToString().ToLowerInvariant()}", ActivityKind.Consumer, parent);
         activity?.SetTag("marketintel.job_id", jobId);
         activity?.SetTag("marketintel.job_kind", job.Record.Kind.ToString().ToLowerInvariant());
         using var jobScope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = jobId });
