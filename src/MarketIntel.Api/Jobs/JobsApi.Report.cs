@@ -99,17 +99,18 @@ public static partial class JobsApi
         return result.ToJsonString(options);
     }
 
-    /// <summary>"Ashley Shaw Consulting, LLC" → "ashley-shaw-consulting-llc"; ASCII letters and digits only.</summary>
+    /// <summary>"Ashley Shaw Consulting, LLC" → "ashley-shaw-consulting-llc": ASCII letters and digits only, anything else
+    /// a separator (accents are not folded: the app runs with invariant globalization).</summary>
     internal static string Slug(string? name)
     {
         var slug = new StringBuilder();
-        foreach (var c in (name ?? "").Normalize(NormalizationForm.FormD).ToLowerInvariant())
+        foreach (var c in (name ?? "").ToLowerInvariant())
         {
             if (c is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
             {
                 slug.Append(c);
             }
-            else if (char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark && slug.Length > 0 && slug[^1] != '-')
+            else if (slug.Length > 0 && slug[^1] != '-')
             {
                 slug.Append('-');
             }
