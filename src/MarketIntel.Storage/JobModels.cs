@@ -65,6 +65,9 @@ public sealed record StageState
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public IReadOnlyList<StageAttempt> Attempts { get; init; } = [];
+    /// <summary>An output this stage read was edited after it ran: its own output no longer follows from its inputs
+    /// until the job is re-run.</summary>
+    public bool Stale { get; init; }
 
     public long TokensIn => Attempts.Sum(a => a.TokensIn);
     public long TokensOut => Attempts.Sum(a => a.TokensOut);

@@ -107,6 +107,34 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
     /// <summary>Marks the job for cancellation; a worker running it stops at the next stage boundary or call.</summary>
     public Task<bool> RequestCancelAsync(string jobId) => Db.HashSetAsync(RedisKeys.Job(jobId), CancelField, "1");
 
+    /// <summary>
+    /// Queues a finished job again (a re-run of its stale stages): status back to Queued, the previous run's finish
+    /// time, error and cancel request cleared, and the job id added to the work stream like a new job.
+    /// </summary>
+    public async Task RequeueAsync(string jobId)
+    {
+        var transaction = Db.CreateTransaction();
+        _ = transaction.HashSetAsync(RedisKeys.Job(jobId), StatusField, JobStatus.Queued.ToString());
+        _ = transaction.HashDeleteAsync(RedisKeys.Job(jobId), [FinishedField, ErrorField, CancelField]);
+        _ = transaction.StreamAddAsync(RedisKeys.JobQueue, "job", jobId);
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new InvalidOperationException($"Job {jobId} could not be queued again.");
+        }
+        await Db.PublishAsync(RedisChannel.Literal(RedisKeys.JobQueuedChannel), jobId);
+        await AppendEventAsync(jobId, new JobEvent { Type = "job", Status = JobStatus.Queued.ToString(), Message = "Re-run queued.", At = time.GetUtcNow() });
+    }
+
+    /// <summary>Writes stage states without an event each (the caller records one event for the whole change).</summary>
+    public async Task PutStagesAsync(string jobId, IEnumerable<StageState> states)
+    {
+        var entries = states.Select(s => new HashEntry(s.Stage, PipelineJson.Serialize(s))).ToArray();
+        if (entries.Length > 0)
+        {
+            await Db.HashSetAsync(RedisKeys.JobStages(jobId), entries);
+        }
+    }
+
     public async Task<bool> IsCancelRequestedAsync(string jobId) => await Db.HashExistsAsync(RedisKeys.Job(jobId), CancelField);
 
     /// <summary>Adds a version of a stage output and returns its version number (1 = the model's original).</summary>
@@ -121,6 +149,16 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
     public Task<StageOutputVersion?> GetLatestOutputAsync(string jobId, int stage) => GetOutputAsync(jobId, stage, -1);
 
     public Task<StageOutputVersion?> GetOriginalOutputAsync(string jobId, int stage) => GetOutputAsync(jobId, stage, 0);
+
+    /// <summary>Version <paramref name="version"/> (1-based) of a stage output, or null when there is no such version.</summary>
+    public Task<StageOutputVersion?> GetOutputVersionAsync(string jobId, int stage, int version) =>
+        version < 1 ? Task.FromResult<StageOutputVersion?>(null) : GetOutputAsync(jobId, stage, version - 1);
+
+    /// <summary>Every version of a stage output, oldest (the model's original) first.</summary>
+    public async Task<IReadOnlyList<StageOutputVersion>> ListOutputVersionsAsync(string jobId, int stage) =>
+        (await Db.ListRangeAsync(RedisKeys.StageOutput(jobId, stage)))
+            .Select(v => PipelineJson.Deserialize<StageOutputVersion>(v.ToString())!)
+            .ToList();
 
     public async Task<int> CountOutputVersionsAsync(string jobId, int stage) =>
         (int)await Db.ListLengthAsync(RedisKeys.StageOutput(jobId, stage));

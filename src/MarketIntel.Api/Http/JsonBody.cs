@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using MarketIntel.Pipeline;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -50,6 +51,30 @@ public static class JsonBody
         catch (NotSupportedException e)
         {
             return (null, Problem("body", e.Message));
+        }
+    }
+
+    /// <summary>A body that must be one JSON object of any shape (a stage output); its schema is checked by the caller.</summary>
+    public static async Task<(JsonObject? Value, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, Problem("body", "The request body must be JSON (Content-Type: application/json)."));
+        }
+        var body = await ReadBoundedAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return (null, TypedResults.Problem(
+                $"The request body is larger than {MaxBodyBytes / 1024} KB.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large."));
+        }
+        try
+        {
+            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+            return node is JsonObject value ? (value, null) : (null, Problem("body", "The request body must be a JSON object."));
+        }
+        catch (JsonException e)
+        {
+            return (null, Problem("body", Describe(e)));
         }
     }
 

@@ -76,7 +76,8 @@ public sealed record StageView(
     long TokensOut,
     decimal Cost,
     string? Error,
-    IReadOnlyList<StageAttempt> Attempts)
+    IReadOnlyList<StageAttempt> Attempts,
+    bool Stale)
 {
     public static StageView From(StageState state) => new(
         state.Stage,
@@ -91,7 +92,8 @@ public sealed record StageView(
         state.TokensOut,
         state.Cost,
         state.Error,
-        state.Attempts);
+        state.Attempts,
+        state.Stale);
 }
 
 /// <summary>A stage output version, with JSON outputs as JSON and the report as text.</summary>
@@ -105,3 +107,8 @@ public sealed record StageOutputView(
     string? Model,
     JsonNode? Content,
     ValidationResult Validation);
+
+/// <summary>One version of a stage output in the version listing.</summary>
+public sealed record StageVersionView(int Version, string Source, DateTimeOffset CreatedAt, string? Model, int QualityScore, bool Valid);
+
+public sealed record StageVersionsView(int Stage, string Name, IReadOnlyList<StageVersionView> Versions);

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MarketIntel.Api.Jobs;
 
-public static class JobsApi
+public static partial class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
@@ -30,7 +30,12 @@ public static class JobsApi
 
         jobs.MapGet("/{id}/stages/{stage:int}", GetStageOutputAsync)
             .WithName("GetStageOutput")
-            .WithSummary("A stage output (latest version by default) with its validation result");
+            .WithSummary("A stage output (latest version by default; original or a version number on request) with its validation result");
+
+        jobs.MapJobEvents();
+        jobs.MapStageEdits();
+        jobs.MapJobControl();
+        jobs.MapJobReport();
 
         return app;
     }
@@ -181,26 +186,28 @@ public static class JobsApi
         }
         if (!job.Record.Stages.Contains(stage))
         {
-            return TypedResults.Problem($"Job {id} has no stage {stage}; it runs stages {string.Join(", ", job.Record.Stages)}.",
-                statusCode: StatusCodes.Status404NotFound, title: "No such stage.");
+            return NoSuchStage(job, stage);
         }
+        var number = 0;
         var output = version switch
         {
             null or "" or "latest" => await store.GetLatestOutputAsync(id, stage),
             "original" => await store.GetOriginalOutputAsync(id, stage),
+            _ when TryParseVersion(version, out number) => await store.GetOutputVersionAsync(id, stage, number),
             _ => null,
         };
         if (output is null)
         {
-            return version is null or "" or "latest" or "original"
-                ? TypedResults.Problem($"Stage {stage} of job {id} has no output yet.", statusCode: StatusCodes.Status404NotFound, title: "No output yet.")
-                : TypedResults.Problem("version must be 'latest' or 'original'.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid version.");
+            return version switch
+            {
+                null or "" or "latest" or "original" => TypedResults.Problem($"Stage {stage} of job {id} has no output yet.",
+                    statusCode: StatusCodes.Status404NotFound, title: "No output yet."),
+                _ when number > 0 => TypedResults.Problem($"Stage {stage} of job {id} has no version {number}.",
+                    statusCode: StatusCodes.Status404NotFound, title: "No such version."),
+                _ => JsonBody.Problem("version", "must be 'latest', 'original' or a version number (1 = the model's original)."),
+            };
         }
-        var definition = StageCatalog.Get(stage);
-        var content = definition.OutputKind == StageOutputKind.Json ? JsonNode.Parse(output.Content) : JsonValue.Create(output.Content);
-        return TypedResults.Ok(new StageOutputView(
-            stage, definition.Name, output.Version, await store.CountOutputVersionsAsync(id, stage),
-            output.Source.ToString().ToLowerInvariant(), output.CreatedAt, output.Model, content, output.Validation));
+        return TypedResults.Ok(ToView(StageCatalog.Get(stage), output, await store.CountOutputVersionsAsync(id, stage)));
     }
 
     internal static ProblemHttpResult JobNotFound(string id) =>
