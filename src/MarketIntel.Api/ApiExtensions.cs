@@ -27,6 +27,8 @@ public static class ApiExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.AddApiRateLimits();
+        builder.Services.AddSingleton<IdempotencyStore>();
         return builder;
     }
 
@@ -34,6 +36,7 @@ public static class ApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
         app.MapDefaultEndpoints();
