@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MarketIntel.Api.Catalog;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Jobs;
+using MarketIntel.Api.Routing;
 using MarketIntel.Storage;
 using Scalar.AspNetCore;
 
@@ -40,6 +41,7 @@ public static class ApiExtensions
         app.MapDefaultEndpoints();
         app.MapJobsApi();
         app.MapModelsApi();
+        app.MapRoutingApi();
         return app;
     }
 }
