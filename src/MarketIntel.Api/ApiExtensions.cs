@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MarketIntel.Api.Catalog;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Jobs;
+using MarketIntel.Api.Routing;
 using MarketIntel.Storage;
 using Scalar.AspNetCore;
 
@@ -29,6 +30,7 @@ public static class ApiExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddApiRateLimits();
         builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddAdminKey();
         return builder;
     }
 
@@ -42,6 +44,7 @@ public static class ApiExtensions
         app.MapDefaultEndpoints();
         app.MapJobsApi();
         app.MapModelsApi();
+        app.MapRoutingApi();
         return app;
     }
 }
