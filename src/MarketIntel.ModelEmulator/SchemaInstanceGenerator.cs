@@ -139,7 +139,7 @@ internal sealed class SchemaInstanceGenerator
         {
             // Near the lower middle of the range: complete, and compact enough to fit the output budget.
             var lower = Math.Min(schema["minItems"] is null ? Math.Min(3, upper) : min, upper);
-            count = _compact ? lower : lower + _random.Next((upper - lower) / 3 + 1);
+            count = _compact ? lower : lower + _random.Next((upper - lower + 1) / 3 + 1);
         }
         else
         {

@@ -395,24 +395,25 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
             : $"Demand for {ShortPhrase(profile.Niche, 8).ToLowerInvariant()} keeps rising among buyers who want measurable results.";
     }
 
+    /// <summary>A buyer's words, in the first person.</summary>
     public string Quote(int pick) => Choose(
     [
-        $"Every week it's the same thing: {PainShort}, and I'm exhausted by it.",
-        $"I just want someone who understands {NicheLower} to tell me what actually works.",
-        "I've spent so much money on things that promised results and delivered nothing.",
-        "I feel like I'm doing everything right and still going backwards.",
-        $"My friends keep telling me to just try harder, but that's not the problem.",
-        "I don't have hours to figure this out on my own anymore.",
-        $"Is it even realistic to expect change at this point, or am I kidding myself?",
-        "I want to feel like myself again, not like I'm constantly fighting uphill.",
-        "Honestly, I'm embarrassed that I haven't fixed this already.",
-        "Show me one person like me who made it work and I'll sign up today.",
         $"I've tried everything to fix {PainShort}, and nothing has stuck long enough to matter.",
         $"I know I'm capable of more, but {PainShort} keeps me stuck where I am.",
         $"I don't need more theory about {NicheLower}; I need someone to show me exactly what to do.",
         $"If I could solve {PainShort} this year, everything else would finally fall into place.",
-        "I'm tired of watching people with half my experience move ahead of me.",
+        "I'm tired of watching people who started after me get further ahead.",
         $"I'd happily pay {profile.Price} tomorrow if I knew it would actually work for someone like me.",
+        $"I'm exhausted by it: every week it's the same thing, {PainShort}.",
+        $"I just want someone who understands {NicheLower} to tell me what actually works.",
+        "I've spent so much money on things that promised results and delivered nothing.",
+        "I feel like I'm doing everything right and still going backwards.",
+        "I keep being told to just try harder, but effort was never the problem.",
+        "I don't have hours to figure this out on my own anymore.",
+        "I wonder if change is even realistic at this point, or if I'm kidding myself.",
+        "I want to feel like myself again, not like I'm constantly fighting uphill.",
+        "I'm honestly embarrassed that I haven't fixed this already.",
+        "If you show me one person like me who made it work, I'll sign up today.",
     ], pick);
 
     public string PersonName(int pick) => $"{Choose(FirstNames, pick)} {Choose(LastNames, pick / FirstNames.Length + pick)}";

@@ -50,7 +50,8 @@ internal static class RoutingDefaults
 internal sealed record StageOutcome(IStage Stage, string Content, ValidationResult Validation, string? FinishReason)
 {
     public string Describe() =>
-        $"stage {Stage.Number} ({Stage.Name}): score {Validation.QualityScore}, finish {FinishReason}, {Content.Length} chars\n"
+        $"stage {Stage.Number} ({Stage.Name}): score {Validation.QualityScore}, finish {FinishReason}, {Content.Length} chars "
+        + $"(~{(Content.Length + 3) / 4} of {RoutingDefaults.MaxTokens(Stage.Number)} tokens)\n"
         + string.Concat(Validation.Errors.Select(e => $"  error: {e}\n"))
         + string.Concat(Validation.Warnings.Select(w => $"  warning: {w}\n"));
 }
@@ -102,10 +103,17 @@ internal static class EmulatorPipeline
         return new StageOutcome(stage, content, validation, response.FinishReason?.Value);
     }
 
-    /// <summary>Fails with every stage's findings at once unless every stage is valid, warning-free and scores 100.</summary>
+    /// <summary>The share of a stage's output budget an answer may use: a good answer leaves room to spare.</summary>
+    public const double BudgetShare = 0.9;
+
+    /// <summary>
+    /// Fails with every stage's findings at once unless every stage is valid, warning-free, scores 100 and stays well
+    /// inside its output budget (tokens counted as the emulator counts them, four characters each).
+    /// </summary>
     public static void AssertPerfect(IReadOnlyList<StageOutcome> outcomes, string what)
     {
-        var bad = outcomes.Where(o => !o.Validation.IsValid || o.Validation.Warnings.Count > 0 || o.Validation.QualityScore != 100).ToList();
+        var bad = outcomes.Where(o => !o.Validation.IsValid || o.Validation.Warnings.Count > 0 || o.Validation.QualityScore != 100
+            || (o.Content.Length + 3) / 4 > RoutingDefaults.MaxTokens(o.Stage.Number) * BudgetShare).ToList();
         Assert.True(bad.Count == 0, $"{what}: {bad.Count} of {outcomes.Count} stages fell short\n{string.Concat(bad.Select(o => o.Describe()))}");
     }
 }
