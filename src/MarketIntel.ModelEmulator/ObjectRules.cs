@@ -89,11 +89,10 @@ internal static partial class ObjectRules
             {
                 set = anchor * TierShares[i];
             }
-            else if (arrayName.Contains("plan", StringComparison.Ordinal) && (total.Name ?? price.Name) is { } planField)
+            else if (arrayName.Contains("plan", StringComparison.Ordinal) && (total.Name ?? price.Name) is not null)
             {
                 field = total.Name is not null ? total : price;
                 set = anchor * PlanShares[Math.Min(i, PlanShares.Length - 1)];
-                _ = planField;
             }
             else if (price.Name is not null && bands.Count >= objects.Count)
             {
