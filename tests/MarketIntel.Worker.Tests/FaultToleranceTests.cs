@@ -114,3 +114,46 @@ public sealed class FaultToleranceTests : IAsyncLifetime
 
     private sealed record SampleFile(string Name, BusinessProfile Profile, OfferPreferences Preferences);
 }
+
+public sealed class ShadowTests : IAsyncLifetime
+{
+    private const string Stable = "@cf/meta/llama-3.1-70b-instruct";
+    private const string Shadow = "@cf/meta/llama-3.1-70b-instruct-fp8-fast";
+
+    private readonly RedisServer _redis = new();
+    private readonly EmulatorFactory _emulator = new();
+
+    public Task InitializeAsync() => _redis.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_shadow_model_runs_and_is_recorded_but_its_output_is_never_used()
+    {
+        using var host = WorkerHost.Build(_redis, _emulator);
+        await host.Services.GetRequiredService<RoutingStore>().ChangeAsync(
+            doc => doc with { Stages = new(doc.Stages) { [1] = doc.For(1) with { Shadow = Shadow } } },
+            "change", "test", "Shadow FP8 on stage 1");
+        var store = host.Services.GetRequiredService<JobStore>();
+        await host.StartAsync();
+
+        var job = JobRecoveryTests.NewJob();
+        await store.CreateAsync(job);
+        var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
+        await host.StopAsync();
+
+        Assert.Equal(JobStatus.Succeeded, done.Status);
+        var stage1 = done.Stages[1];
+        Assert.Equal(Stable, stage1.Model);
+        Assert.Contains(stage1.Attempts, a => a.Route == RouteKind.Shadow && a.Model == Shadow);
+        var output = await store.GetLatestOutputAsync(job.Id, 1);
+        Assert.Equal(Stable, output!.Model);
+        Assert.Equal(1, await store.CountOutputVersionsAsync(job.Id, 1));
+        // The shadow never touches other stages.
+        Assert.DoesNotContain(done.Stages.Values.Where(s => s.Stage != 1).SelectMany(s => s.Attempts), a => a.Model == Shadow);
+    }
+}
