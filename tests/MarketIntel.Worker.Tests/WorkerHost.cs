@@ -29,7 +29,7 @@ public sealed class EmulatorFactory : WebApplicationFactory<MarketIntel.ModelEmu
 /// </summary>
 internal static class WorkerHost
 {
-    public static IHost Build(RedisServer redis, EmulatorFactory emulator, IDictionary<string, string?>? settings = null)
+    public static IHost Build(RedisServer redis, EmulatorFactory emulator, IDictionary<string, string?>? settings = null, Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -50,6 +50,7 @@ internal static class WorkerHost
         builder.AddMarketIntelWorker();
         builder.Services.AddHttpClient(ModelClientRegistration.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => emulator.Server.CreateHandler());
+        configure?.Invoke(builder);
         return builder.Build();
     }
 }
