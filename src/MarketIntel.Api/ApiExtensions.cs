@@ -3,6 +3,7 @@ using MarketIntel.Api.Catalog;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Jobs;
 using MarketIntel.Api.Routing;
+using MarketIntel.Api.Samples;
 using MarketIntel.Storage;
 using Scalar.AspNetCore;
 
@@ -36,12 +37,15 @@ public static class ApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
         app.MapDefaultEndpoints();
         app.MapJobsApi();
         app.MapModelsApi();
         app.MapRoutingApi();
+        app.MapSamplesApi();
         return app;
     }
 }
