@@ -46,6 +46,7 @@ public static class ApiExtensions
         app.MapModelsApi();
         app.MapRoutingApi();
         app.MapSamplesApi();
+        app.MapStageSchemasApi();
         return app;
     }
 }

@@ -140,8 +140,8 @@ export function fieldControl(field, idPrefix = 'f') {
 export function setFieldError(form, name, message) {
   const wrapper = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
   if (!wrapper) return false;
-  const error = wrapper.querySelector('.error');
-  const controls = wrapper.querySelectorAll('input, select, textarea');
+  const error = wrapper.querySelector(':scope > .error') ?? wrapper.querySelector('.error');
+  const controls = wrapper.querySelectorAll(':scope > input, :scope > select, :scope > textarea');
   error.textContent = message ? `${wrapper.dataset.label ?? labelOf(wrapper)} ${message}` : '';
   error.hidden = !message;
   controls.forEach((c) => { if (message) c.setAttribute('aria-invalid', 'true'); else c.removeAttribute('aria-invalid'); });
