@@ -29,6 +29,8 @@ public static class ApiExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.AddApiRateLimits();
+        builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddAdminKey();
         return builder;
     }
@@ -39,6 +41,7 @@ public static class ApiExtensions
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
         app.MapDefaultEndpoints();

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace MarketIntel.Api.Tests;
 
 /// <summary>The api in-process against its own real Redis. No worker runs: queued jobs stay queued.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public RedisServer Redis { get; } = new();
 
@@ -15,6 +15,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseSetting("ConnectionStrings:redis", Redis.ConnectionString);
         builder.UseSetting("Admin:ApiKey", AdminKey);
+        builder.UseSetting("RateLimits:JobsPerMinute", "100000");
         builder.UseEnvironment("Testing");
     }
 

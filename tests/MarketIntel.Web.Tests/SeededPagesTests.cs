@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MarketIntel.Api;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Validation;
 using MarketIntel.Storage;
@@ -181,7 +180,6 @@ public sealed class SeededPagesTests(SeededApp app) : IClassFixture<SeededApp>
             });
         }
         await store.SetStatusAsync(id, JobStatus.Succeeded);
-        _ = typeof(ApiExtensions);
         return id;
     }
 }

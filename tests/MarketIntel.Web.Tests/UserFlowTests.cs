@@ -15,7 +15,8 @@ public sealed class UserFlowTests(RunningApp app) : IClassFixture<RunningApp>
 
         // New research: fill with a sample, step through with Next, submit.
         await page.GotoAsync("/");
-        await Expect(page.Locator("#sample option")).Not.ToHaveTextAsync("Loading samples…");
+        await Expect(page.Locator("#sample option[value='wealth-executive-coaching']")).ToHaveCountAsync(1);
+        await page.SelectOptionAsync("#sample", "wealth-executive-coaching");
         await page.ClickAsync("#fill-sample");
         await Expect(page.Locator("#profile-business_name")).ToHaveValueAsync("Ashley Shaw Consulting");
         await page.ScreenshotAsync(new() { Path = WebApp.ScreenshotPath("research-form"), FullPage = true });

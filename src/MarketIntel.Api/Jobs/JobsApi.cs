@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MarketIntel.Api.Http;
+using MarketIntel.Pipeline;
 using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Validation;
@@ -16,6 +17,7 @@ public static partial class JobsApi
 
         jobs.MapPost("/", CreateJobAsync)
             .Accepts<CreateJobRequest>("application/json")
+            .RequireRateLimiting(ApiRateLimits.JobSubmissionPolicy)
             .WithName("CreateJob")
             .WithSummary("Submit a research, offer or full job")
             .WithDescription("Validates the profile (and preferences) field by field, stores the job and queues it; answers 202 with its location.");
@@ -41,8 +43,13 @@ public static partial class JobsApi
     }
 
     private static async Task<Results<Accepted<JobView>, ProblemHttpResult>> CreateJobAsync(
-        HttpRequest request, JobStore store, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, JobStore store, IdempotencyStore idempotency, TimeProvider time, CancellationToken cancellationToken)
     {
+        var idempotencyKey = request.Headers[IdempotencyStore.HeaderName].ToString();
+        if (request.Headers.ContainsKey(IdempotencyStore.HeaderName) && IdempotencyStore.Validate(idempotencyKey) is { } keyError)
+        {
+            return JsonBody.Problem(IdempotencyStore.HeaderName, keyError);
+        }
         var (body, problem) = await JsonBody.ReadAsync<CreateJobRequest>(request, cancellationToken);
         if (problem is not null)
         {
@@ -101,9 +108,42 @@ public static partial class JobsApi
             CreatedAt = time.GetUtcNow(),
             Stages = JobKinds.StagesOf(kind.Value),
         };
+        if (idempotencyKey.Length > 0)
+        {
+            var outcome = await idempotency.ReserveAsync(idempotencyKey, PipelineJson.Serialize(body), record.Id);
+            if (!outcome.Reserved)
+            {
+                if (!outcome.SameRequest)
+                {
+                    return TypedResults.Problem(
+                        "This Idempotency-Key was already used for a different request.",
+                        statusCode: StatusCodes.Status409Conflict, title: "Idempotency-Key reused.");
+                }
+                // A client retry: answer with the job the first request created.
+                if (await WaitForJobAsync(store, outcome.ExistingJobId!, cancellationToken) is { } existing)
+                {
+                    return TypedResults.Accepted($"/api/jobs/{existing.Record.Id}", JobView.From(existing));
+                }
+            }
+        }
+
         await store.CreateAsync(record);
         var job = await store.GetAsync(record.Id);
         return TypedResults.Accepted($"/api/jobs/{record.Id}", JobView.From(job!));
+    }
+
+    /// <summary>The first request may still be storing the job it reserved the key for; give it a moment.</summary>
+    private static async Task<JobSnapshot?> WaitForJobAsync(JobStore store, string jobId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            if (await store.GetAsync(jobId) is { } job)
+            {
+                return job;
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+        return null;
     }
 
     private static JobKind? ParseKind(string? kind, FieldErrors errors)

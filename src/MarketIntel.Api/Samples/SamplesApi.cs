@@ -1,49 +1,44 @@
 using System.Text.Json.Nodes;
+using MarketIntel.Pipeline;
+using MarketIntel.Pipeline.Samples;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MarketIntel.Api.Samples;
 
 /// <summary>
 /// <c>GET /api/samples</c>: the sample business profiles and offer preferences shipped with the pipeline
-/// (<c>Samples/*.json</c> beside the binaries, each <c>{name, profile, preferences}</c>), for the web form's
-/// "Fill with a sample". Read once; a file that is not a sample object is left out.
+/// (<see cref="SampleSuite"/>, <c>Samples/*.json</c> beside the binaries), for the web form's "Fill with a sample".
+/// Profiles and preferences keep the snake_case field names that <c>POST /api/jobs</c> takes.
 /// </summary>
 public static class SamplesApi
 {
-    private static readonly Lazy<IReadOnlyList<JsonObject>> Loaded = new(Load);
+    private static readonly Lazy<JsonArray> Loaded = new(Load);
 
     public static IEndpointRouteBuilder MapSamplesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/samples", () => TypedResults.Ok(Loaded.Value.Select(s => s.DeepClone()).ToList()))
+        app.MapGet("/api/samples", () => TypedResults.Ok<JsonNode>(Loaded.Value.DeepClone()))
             .WithTags("Samples")
             .WithName("ListSamples")
             .WithSummary("Sample business profiles and offer preferences: [{id, name, profile, preferences}]");
         return app;
     }
 
-    private static IReadOnlyList<JsonObject> Load()
+    private static JsonArray Load()
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "Samples");
-        if (!Directory.Exists(folder))
+        var samples = new JsonArray();
+        if (!Directory.Exists(SampleSuite.Directory))
         {
-            return [];
+            return samples;
         }
-        var samples = new List<JsonObject>();
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
+        foreach (var sample in SampleSuite.LoadAll())
         {
-            try
+            samples.Add(new JsonObject
             {
-                if (JsonNode.Parse(File.ReadAllText(file)) is JsonObject { } sample && sample["profile"] is JsonObject)
-                {
-                    sample["id"] = Path.GetFileNameWithoutExtension(file);
-                    sample["name"] ??= Path.GetFileNameWithoutExtension(file);
-                    samples.Add(sample);
-                }
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                // Not a sample; skip it.
-            }
+                ["id"] = sample.Id,
+                ["name"] = sample.Name,
+                ["profile"] = PipelineJson.ToNode(sample.Profile),
+                ["preferences"] = PipelineJson.ToNode(sample.Preferences),
+            });
         }
         return samples;
     }

@@ -1,0 +1,116 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using MarketIntel.Pipeline;
+using MarketIntel.Pipeline.Jobs;
+using MarketIntel.Pipeline.Profiles;
+using MarketIntel.Pipeline.Routing;
+using MarketIntel.Storage;
+using MarketIntel.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MarketIntel.Worker.Tests;
+
+/// <summary>Full jobs through a real worker while the emulator misbehaves (DESIGN §5, issue "Models" done-when).</summary>
+public sealed class FaultToleranceTests : IAsyncLifetime
+{
+    private const string Llama31 = "@cf/meta/llama-3.1-70b-instruct";
+    private const string Llama33 = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
+
+    private readonly RedisServer _redis = new();
+    private readonly EmulatorFactory _emulator = new();
+
+    public Task InitializeAsync() => _redis.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task With_llama_33_as_a_full_candidate_on_stage_4_a_full_job_succeeds_by_falling_back_to_stable()
+    {
+        using var host = WorkerHost.Build(_redis, _emulator);
+        var routing = host.Services.GetRequiredService<RoutingStore>();
+        await routing.ChangeAsync(
+            doc => doc with { Stages = new(doc.Stages) { [4] = doc.For(4) with { Candidate = Llama33, CandidateShare = 100 } } },
+            "change", "test", "Replay the January upgrade on stage 4", approved: true);
+        var store = host.Services.GetRequiredService<JobStore>();
+        await host.StartAsync();
+
+        var job = FullJob();
+        await store.CreateAsync(job);
+        var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
+        await host.StopAsync();
+
+        Assert.Equal(JobStatus.Succeeded, done.Status);
+        var stage4 = done.Stages[4];
+        Assert.Equal(RouteKind.Fallback, stage4.Route);
+        Assert.Equal(Llama31, stage4.Model);
+        Assert.Contains(stage4.Attempts, a => a.Model == Llama33 && a.Outcome == AttemptOutcome.ProviderError && a.Route == RouteKind.Candidate);
+        Assert.Contains(stage4.Attempts, a => a.Model == Llama31 && a.Outcome == AttemptOutcome.Succeeded && a.Fallback);
+        Assert.All(done.Stages.Values, s => Assert.Equal(StageStatus.Succeeded, s.Status));
+    }
+
+    [Fact]
+    public async Task With_20_percent_http_500_and_10_percent_429_on_every_model_20_full_jobs_in_a_row_succeed()
+    {
+        // Generous retries for a provider this faulty; the breaker stays for a model that is broken, not flaky.
+        using var host = WorkerHost.Build(_redis, _emulator, new Dictionary<string, string?>
+        {
+            ["ModelResilience:MaxRetries"] = "8",
+            ["ModelResilience:RetryDelay"] = "00:00:00.005",
+            ["ModelResilience:MaxRetryAfter"] = "00:00:00.010",
+            ["ModelResilience:BreakerFailureRatio"] = "0.9",
+        });
+        var emulator = _emulator.CreateClient();
+        foreach (var model in new[] { Llama31, "@cf/meta/llama-3.1-70b-instruct-fp8-fast", Llama33, "@cf/mistralai/mistral-small-3.1-24b-instruct" })
+        {
+            var profile = await emulator.GetFromJsonAsync<JsonObject>("/admin/profiles");
+            var current = profile![model]?.AsObject() ?? new JsonObject();
+            current["http500Rate"] = 0.2;
+            current["http429Rate"] = 0.1;
+            var put = await emulator.PutAsJsonAsync($"/admin/profiles/{model}", current);
+            put.EnsureSuccessStatusCode();
+        }
+        var store = host.Services.GetRequiredService<JobStore>();
+        await host.StartAsync();
+
+        var outcomes = new List<JobSnapshot>();
+        for (var i = 0; i < 20; i++)
+        {
+            var job = FullJob();
+            await store.CreateAsync(job);
+            outcomes.Add(await JobRecoveryTests.WaitForTerminalAsync(store, job.Id));
+            // Each job must pay for its own calls: different profile text, so nothing comes from the cache.
+        }
+        await host.StopAsync();
+
+        Assert.All(outcomes, o => Assert.True(o.Status == JobStatus.Succeeded, $"job {o.Record.Id}: {o.Error}"));
+        var retries = outcomes.SelectMany(o => o.Stages.Values).SelectMany(s => s.Attempts).Sum(a => a.Retries);
+        Assert.True(retries > 0, "The injected faults must have caused retries.");
+        var stats = await emulator.GetFromJsonAsync<JsonObject>("/admin/stats");
+        Assert.True(stats!["outcomes"]!["http500"]!.GetValue<int>() > 0);
+        Assert.True(stats["outcomes"]!["http429"]!.GetValue<int>() > 0);
+    }
+
+    private static int _counter;
+
+    private static JobRecord FullJob()
+    {
+        var sample = PipelineJson.Deserialize<SampleFile>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "wealth-executive-coaching.json")))!;
+        return new JobRecord
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Kind = JobKind.Full,
+            // A distinct profile per job defeats the stage cache, so every job calls the models.
+            Profile = sample.Profile with { BusinessName = $"{sample.Profile.BusinessName} #{Interlocked.Increment(ref _counter)}" },
+            Preferences = sample.Preferences,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Stages = JobKinds.StagesOf(JobKind.Full),
+        };
+    }
+
+    private sealed record SampleFile(string Name, BusinessProfile Profile, OfferPreferences Preferences);
+}
