@@ -40,6 +40,7 @@ async function load() {
   if (title) document.getElementById('report-title').textContent = title.textContent;
   clear(toc);
   for (const heading of doc.querySelectorAll('h2, h3')) {
+    if (heading.closest('nav') || /^(table of )?contents$/i.test(heading.textContent.trim())) continue;
     toc.append(el('li', { class: `level-${heading.tagName.substring(1)}`, text: heading.textContent }));
   }
   announce('Report loaded.');
