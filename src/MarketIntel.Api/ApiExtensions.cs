@@ -3,6 +3,7 @@ using MarketIntel.Api.Catalog;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Jobs;
 using MarketIntel.Api.Routing;
+using MarketIntel.Api.Samples;
 using MarketIntel.Storage;
 using Scalar.AspNetCore;
 
@@ -38,6 +39,8 @@ public static class ApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
@@ -45,6 +48,8 @@ public static class ApiExtensions
         app.MapJobsApi();
         app.MapModelsApi();
         app.MapRoutingApi();
+        app.MapSamplesApi();
+        app.MapStageSchemasApi();
         return app;
     }
 }
