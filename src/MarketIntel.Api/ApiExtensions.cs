@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using MarketIntel.Api.Catalog;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Jobs;
+using MarketIntel.Api.Routing;
 using MarketIntel.Storage;
 using Scalar.AspNetCore;
 
@@ -27,6 +28,7 @@ public static class ApiExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.AddAdminKey();
         return builder;
     }
 
@@ -39,6 +41,7 @@ public static class ApiExtensions
         app.MapDefaultEndpoints();
         app.MapJobsApi();
         app.MapModelsApi();
+        app.MapRoutingApi();
         return app;
     }
 }

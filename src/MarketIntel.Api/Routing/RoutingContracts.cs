@@ -1,0 +1,48 @@
+using System.Text.Json.Serialization;
+using MarketIntel.Pipeline.Routing;
+using MarketIntel.Storage;
+
+namespace MarketIntel.Api.Routing;
+
+/// <summary>
+/// Body of <c>PUT /api/routing/stages/{n}</c>: the fields to change (absent = unchanged; an empty string clears the
+/// candidate or the shadow), why, and, for a protected stage, the explicit approval.
+/// </summary>
+public sealed record ChangeStageRouteRequest
+{
+    [JsonPropertyName("stable")] public string? Stable { get; init; }
+
+    /// <summary>Model id, or "" to remove the candidate (its share then drops to 0 unless given).</summary>
+    [JsonPropertyName("candidate")] public string? Candidate { get; init; }
+
+    /// <summary>0-100 % of jobs, sticky per job.</summary>
+    [JsonPropertyName("candidateShare")] public int? CandidateShare { get; init; }
+
+    /// <summary>Model id, or "" to remove the shadow.</summary>
+    [JsonPropertyName("shadow")] public string? Shadow { get; init; }
+
+    [JsonPropertyName("maxTokens")] public int? MaxTokens { get; init; }
+
+    [JsonPropertyName("temperature")] public double? Temperature { get; init; }
+
+    [JsonPropertyName("timeoutSeconds")] public int? TimeoutSeconds { get; init; }
+
+    [JsonPropertyName("protected")] public bool? Protected { get; init; }
+
+    /// <summary>Required, at most 500 characters; recorded in the history.</summary>
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
+
+    /// <summary>Explicit approval; required to change a protected stage (or to protect/unprotect one).</summary>
+    [JsonPropertyName("approved")] public bool Approved { get; init; }
+}
+
+/// <summary>Body of <c>POST /api/routing/rollback</c>.</summary>
+public sealed record RollbackRequest
+{
+    [JsonPropertyName("version")] public int? Version { get; init; }
+
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
+}
+
+/// <summary>The outcome of a change or a rollback: the new active version, the changed route and the history entry.</summary>
+public sealed record RoutingChangeResult(int Version, int? Stage, StageRoute? Route, RoutingChange Change);
