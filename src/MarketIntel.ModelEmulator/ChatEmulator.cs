@@ -64,6 +64,13 @@ internal sealed class ChatEmulator(EmulatorRandom random, EmulatorStats stats, I
         {
             json = new SchemaInstanceGenerator(rng, profileData).Generate(schema);
             content = json?.ToJsonString() ?? "null";
+            // A good model keeps its answer well inside the output budget it was given: when the first draft would use
+            // more than 80 % of it, write the compact version (fewest items, shortest sentences) instead.
+            if (request.MaxTokens is { } budget && EstimateTokens(content.Length) > budget * 0.8)
+            {
+                json = new SchemaInstanceGenerator(rng, profileData, compact: true).Generate(schema);
+                content = json?.ToJsonString() ?? "null";
+            }
         }
         else if (request.ResponseFormatType == "json_object")
         {

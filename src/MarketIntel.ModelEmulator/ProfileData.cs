@@ -12,13 +12,73 @@ public sealed partial class ProfileData
 
     private readonly Dictionary<string, string> _values;
 
-    private ProfileData(Dictionary<string, string> values, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> blocks)
+    private ProfileData(Dictionary<string, string> values, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> blocks, string prompt)
     {
         _values = values;
         Blocks = blocks;
+        Prompt = prompt;
     }
 
-    public static ProfileData Empty { get; } = new(new(StringComparer.OrdinalIgnoreCase), new Dictionary<string, IReadOnlyDictionary<string, string>>());
+    public static ProfileData Empty { get; } = new(new(StringComparer.OrdinalIgnoreCase), new Dictionary<string, IReadOnlyDictionary<string, string>>(), "");
+
+    /// <summary>The whole prompt, for the instructions a careful model follows (price ranges, which option to recommend).</summary>
+    public string Prompt { get; }
+
+    /// <summary>A price range the prompt sets ("between $300 and $1,500", "Comfortable price range: $300 - $1,500").</summary>
+    public (decimal Min, decimal Max)? PriceRange
+    {
+        get
+        {
+            var match = RangeLabelled().Match(Prompt);
+            if (!match.Success)
+            {
+                match = RangeBetween().Match(Prompt);
+            }
+            if (!match.Success || ParseMoney(match.Groups["min"].Value) is not { } min || ParseMoney(match.Groups["max"].Value) is not { } max || max < min)
+            {
+                return null;
+            }
+            return (min, max);
+        }
+    }
+
+    /// <summary>
+    /// The price the offer is built around: the desired (else current) price of the profile, moved inside the prompt's
+    /// price range when there is one; the middle of the range when the profile names no price.
+    /// </summary>
+    public decimal AnchorPrice
+    {
+        get
+        {
+            decimal? price = null;
+            // Only the profile's own price lines: a competitor's price point or a price range is not the offer's price.
+            foreach (var key in (string[])["desired price", "current price"])
+            {
+                if (Find(key) is { } text && DollarAmount().Match(text) is { Success: true } m && ParseMoney(m.Value) is { } value && value > 0)
+                {
+                    price = value;
+                    break;
+                }
+            }
+            if (PriceRange is { } range)
+            {
+                return price is { } p ? Math.Clamp(p, range.Min, range.Max) : Math.Round((range.Min + range.Max) / 2);
+            }
+            return price ?? 1997;
+        }
+    }
+
+    /// <summary>A total value the prompt states ("Total perceived value of the offer's components: $18,500").</summary>
+    public decimal? StatedTotalValue =>
+        TotalValue().Match(Prompt) is { Success: true } m ? ParseMoney(m.Groups["amount"].Value) : null;
+
+    /// <summary>What the prompt says the recommended option must be, e.g. ("risk level", "high").</summary>
+    public (string Property, string Value)? RecommendationRule =>
+        RecommendWhose().Match(Prompt) is { Success: true } m ? (m.Groups["property"].Value, m.Groups["value"].Value) : null;
+
+    public static decimal? ParseMoney(string text) =>
+        decimal.TryParse(text.Replace("$", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal).Trim(),
+            System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 
     /// <summary>Each block's values by label, by block name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Blocks { get; }
@@ -80,7 +140,7 @@ public sealed partial class ProfileData
             }
             blocks[block.Groups["name"].Value] = fields;
         }
-        return new ProfileData(values, blocks);
+        return new ProfileData(values, blocks, prompt);
     }
 
     private static IEnumerable<(string Label, string Value)> JsonLeaves(string json)
@@ -163,4 +223,16 @@ public sealed partial class ProfileData
 
     [GeneratedRegex(@"\$\s?\d[\d,]*(?:\.\d+)?", RegexOptions.CultureInvariant)]
     private static partial Regex DollarAmount();
+
+    [GeneratedRegex(@"between (?<min>\$[\d,]+(?:\.\d+)?) and (?<max>\$[\d,]+(?:\.\d+)?)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex RangeBetween();
+
+    [GeneratedRegex(@"price range[^:\n]{0,40}:\s*(?<min>\$[\d,]+(?:\.\d+)?)\s*(?:-|–|to)\s*(?<max>\$[\d,]+(?:\.\d+)?)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex RangeLabelled();
+
+    [GeneratedRegex(@"total perceived value[^$\n]{0,80}(?<amount>\$[\d,]+(?:\.\d+)?)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex TotalValue();
+
+    [GeneratedRegex(@"recommend the option whose (?<property>[\w ]+?) is (?<value>[\w-]+)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex RecommendWhose();
 }

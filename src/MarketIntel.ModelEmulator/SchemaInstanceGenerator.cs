@@ -15,13 +15,22 @@ internal sealed class SchemaInstanceGenerator
 
     private readonly Random _random;
     private readonly TextComposer _text;
+    private readonly ProfileData _profile;
     private JsonObject _root = new();
 
-    public SchemaInstanceGenerator(Random random, ProfileData profile)
+    /// <summary>The innermost array being filled: the item's position and the array's length.</summary>
+    private readonly Stack<(int Index, int Count)> _items = new();
+
+    public SchemaInstanceGenerator(Random random, ProfileData profile, bool compact = false)
     {
         _random = random;
-        _text = new TextComposer(random, profile);
+        _profile = profile;
+        _compact = compact;
+        _text = new TextComposer(random, profile) { Compact = compact };
     }
+
+    /// <summary>Write as tightly as the schema allows: the fewest items, the shortest narratives (a tight output budget).</summary>
+    private readonly bool _compact;
 
     public JsonNode? Generate(JsonObject schema)
     {
@@ -68,7 +77,18 @@ internal sealed class SchemaInstanceGenerator
         if (schema["enum"] is JsonArray { Count: > 0 } options)
         {
             var nonNull = options.Where(o => o is not null).ToList();
-            return nonNull.Count == 0 ? null : nonNull[_random.Next(nonNull.Count)]!.DeepClone();
+            if (nonNull.Count == 0)
+            {
+                return null;
+            }
+            // Across the items of a list a good model covers the options evenly, in their order: with as many items as
+            // options each once, with more items in equal blocks.
+            if (depth > 0 && _items.TryPeek(out var slot) && slot.Index >= 0)
+            {
+                var choice = slot.Count <= nonNull.Count ? slot.Index % nonNull.Count : slot.Index * nonNull.Count / slot.Count;
+                return nonNull[choice]!.DeepClone();
+            }
+            return nonNull[_random.Next(nonNull.Count)]!.DeepClone();
         }
         if (depth > MaxDepth)
         {
@@ -80,7 +100,8 @@ internal sealed class SchemaInstanceGenerator
             "array" => GenerateArray(schema, name, path, depth),
             "integer" => JsonValue.Create((long)GenerateNumber(schema, name, integer: true)),
             "number" => JsonValue.Create(GenerateNumber(schema, name, integer: false)),
-            "boolean" => JsonValue.Create(_random.Next(2) == 0),
+            // Flags alternate across the items of a list, so a list is never all one kind.
+            "boolean" => JsonValue.Create(_items.TryPeek(out var item) && item.Index >= 0 ? item.Index % 2 == 0 : _random.Next(2) == 0),
             "null" => null,
             _ => JsonValue.Create(GenerateString(schema, name, path, index)),
         };
@@ -105,7 +126,7 @@ internal sealed class SchemaInstanceGenerator
             }
         }
         path.RemoveAt(path.Count - 1);
-        ObjectRules.Apply(result, schema, _root);
+        ObjectRules.Apply(result, schema, _root, _profile);
         return result;
     }
 
@@ -116,12 +137,13 @@ internal sealed class SchemaInstanceGenerator
         int count;
         if (max is { } upper)
         {
-            var lower = schema["minItems"] is null ? Math.Min(3, upper) : min;
-            count = _random.Next(Math.Min(lower, upper), upper + 1);
+            // Near the lower middle of the range: complete, and compact enough to fit the output budget.
+            var lower = Math.Min(schema["minItems"] is null ? Math.Min(3, upper) : min, upper);
+            count = _compact ? lower : lower + _random.Next((upper - lower + 1) / 3 + 1);
         }
         else
         {
-            count = schema["minItems"] is null ? 3 : _random.Next(min, min + 3);
+            count = schema["minItems"] is null ? 3 : _compact ? min : _random.Next(min, min + 3);
         }
 
         var itemName = Singular(name);
@@ -130,16 +152,21 @@ internal sealed class SchemaInstanceGenerator
         path.Add(name);
         for (var i = 0; i < count; i++)
         {
+            _items.Push((i, count));
+            var previous = _text.ItemIndex;
+            _text.ItemIndex = i;
             var item = Generate(schema["items"], itemName, path, i, depth + 1);
             // Repeated strings read as a lazy model and break uniqueItems: try a few times for a new one.
             for (var attempt = 0; attempt < 8 && item is JsonValue && !seen.Add(item.ToJsonString()); attempt++)
             {
                 item = Generate(schema["items"], itemName, path, i + attempt + 1, depth + 1);
             }
+            _text.ItemIndex = previous;
+            _items.Pop();
             items.Add(item);
         }
         path.RemoveAt(path.Count - 1);
-        ObjectRules.ApplyToItems(items, Resolve(schema["items"], _root), _root);
+        ObjectRules.ApplyToItems(items, name, schema, Resolve(schema["items"], _root), _root, _profile);
         return items;
     }
 
@@ -152,7 +179,7 @@ internal sealed class SchemaInstanceGenerator
             "date" => "2025-03-14",
             "email" => "hello@example.com",
             "uri" or "url" => "https://www.example.com",
-            _ => _text.Compose(name, path, index),
+            _ => _text.ComposeFor(name, path, index, schema["description"]?.GetValue<string>()),
         };
         var minLength = IntOf(schema["minLength"]) ?? 0;
         var guard = 0;
@@ -201,9 +228,9 @@ internal sealed class SchemaInstanceGenerator
             (lo, hi) = (low, high);
         }
 
-        if (money && minimum is null && maximum is null)
+        if (money)
         {
-            return MoneyValues[_random.Next(MoneyValues.Length)];
+            return Money(name, minimum, maximum);
         }
         if (integer)
         {
@@ -215,7 +242,28 @@ internal sealed class SchemaInstanceGenerator
         return Math.Clamp(value, lo, hi);
     }
 
-    private static readonly double[] MoneyValues = [47, 97, 197, 297, 497, 997, 1497, 1997, 2997];
+    /// <summary>
+    /// A dollar amount as a careful model sets it: inside a narrow stated range, in its lower part; otherwise relative to
+    /// the price the offer is built around (a price is that price, a part's value a share of it).
+    /// </summary>
+    private double Money(string name, double? minimum, double? maximum)
+    {
+        double value;
+        if (minimum is { } mn && maximum is { } mx && mn > 0 && mx / mn <= 50)
+        {
+            value = mn + (mx - mn) * (0.1 + _random.NextDouble() * 0.2);
+        }
+        else
+        {
+            var anchor = (double)_profile.AnchorPrice;
+            var tokens = TextComposer.Tokens(name);
+            var inList = _items.Count > 0;
+            value = tokens.Contains("value") || tokens.Contains("worth")
+                ? anchor * (inList ? 0.6 + _random.NextDouble() * 0.4 : 4)
+                : anchor;
+        }
+        return ObjectRules.Nice(Math.Clamp(value, minimum ?? double.MinValue, maximum ?? double.MaxValue), minimum, maximum);
+    }
 
     private static (double Low, double High, bool Money) Heuristic(string name)
     {

@@ -48,7 +48,11 @@ public sealed class ChatCompletionsApiTests(EmulatorFactory factory) : IClassFix
         using var response = await Requests.PostAsync(_client, body);
         var completion = await Requests.ReadJsonAsync(response);
         Assert.Empty(SchemaChecker.Check(Requests.ParseContent(completion), Requests.SmallSchema()));
-        Assert.Contains("women in tech", Requests.Content(completion), StringComparison.OrdinalIgnoreCase);
+        // The text is drawn from the profile in the prompt (which of its facts a sentence uses depends on the seed).
+        var content = Requests.Content(completion);
+        Assert.True(
+            new[] { "women in tech", "Ashley Shaw", "passed over", "senior engineering managers" }.Any(f => content.Contains(f, StringComparison.OrdinalIgnoreCase)),
+            content);
     }
 
     [Fact]
@@ -209,7 +213,7 @@ public sealed class ChatCompletionsApiTests(EmulatorFactory factory) : IClassFix
         Assert.Equal(HttpStatusCode.InternalServerError, big.StatusCode);
         Assert.Equal(3043, (await Requests.ReadJsonAsync(big))["errors"]![0]!["code"]!.GetValue<int>());
 
-        using var small = await Requests.PostAsync(_client, Requests.Chat(model, Prompt, Requests.FlatSchema(40)));
+        using var small = await Requests.PostAsync(_client, Requests.Chat(model, Prompt, Requests.FlatSchema(35)));
         Assert.Equal(HttpStatusCode.OK, small.StatusCode);
 
         // The same big schema is fine on 3.1 70B.

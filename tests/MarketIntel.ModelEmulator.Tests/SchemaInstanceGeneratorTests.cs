@@ -105,8 +105,8 @@ public sealed class SchemaInstanceGeneratorTests
             Assert.True(errors.Count == 0, $"seed {seed}: {string.Join("; ", errors)}\n{instance}");
             counts.Add(instance!["core_components"]!.AsArray().Count);
         }
-        // Counts are chosen inside the range, not pinned to one end of it.
-        Assert.Equal([3, 4, 5], counts.Order());
+        // Counts vary, in the lower middle of the range: complete, yet compact enough for the output budget.
+        Assert.Equal([3, 4], counts.Order());
     }
 
     [Fact]

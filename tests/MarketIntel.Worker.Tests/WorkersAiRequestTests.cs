@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MarketIntel.Pipeline.Stages;
+using MarketIntel.Storage;
+using MarketIntel.Worker.Models;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MarketIntel.Worker.Tests;
+
+/// <summary>
+/// What goes over the wire, through the real registration (catalogue from marketintel.defaults.json, AddModelClients,
+/// the "models" HttpClient): the Workers AI URL, the bearer token and an OpenAI chat completions body; and, without
+/// credentials, the same request shape sent to the emulator.
+/// </summary>
+public class WorkersAiRequestTests
+{
+    private const string Model = "@cf/meta/llama-3.1-70b-instruct";
+
+    [Fact]
+    public async Task With_credentials_the_client_calls_Workers_AI_with_the_token_and_an_OpenAI_body()
+    {
+        var handler = new CapturingHandler();
+        using var host = Build(handler, new()
+        {
+            ["Providers:workers-ai:AccountId"] = "acc123",
+            ["Providers:workers-ai:ApiToken"] = "secret-token-XYZ",
+        });
+
+        var stage = StageCatalog.Get(2);
+        await Call(host, stage);
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal(HttpMethod.Post, request.Method);
+        Assert.Equal("https://api.cloudflare.com/client/v4/accounts/acc123/ai/v1/chat/completions", request.Url);
+        Assert.Equal("Bearer secret-token-XYZ", request.Authorization);
+
+        var body = request.Body;
+        Assert.Equal(Model, body["model"]!.GetValue<string>());
+        var messages = body["messages"]!.AsArray();
+        Assert.Equal(["system", "user"], messages.Select(m => m!["role"]!.GetValue<string>()));
+        Assert.Contains("analyst", messages[0]!["content"]!.ToJsonString(), StringComparison.Ordinal);
+        // The OpenAI SDK names the output budget max_completion_tokens; Workers AI and the emulator accept it.
+        Assert.Equal(1234, (body["max_completion_tokens"] ?? body["max_tokens"])!.GetValue<int>());
+        Assert.Equal(0.1, body["temperature"]!.GetValue<double>(), 3);
+        var format = body["response_format"]!;
+        Assert.Equal("json_schema", format["type"]!.GetValue<string>());
+        Assert.Equal("BuyerPsychology", format["json_schema"]!["name"]!.GetValue<string>());
+        var schema = format["json_schema"]!["schema"]!.AsObject();
+        Assert.Equal(
+            stage.ResponseSchema!["properties"]!.AsObject().Select(p => p.Key).Order(),
+            schema["properties"]!.AsObject().Select(p => p.Key).Order());
+    }
+
+    [Fact]
+    public async Task Without_credentials_the_same_client_calls_the_emulator_on_the_Workers_AI_path()
+    {
+        var handler = new CapturingHandler();
+        using var host = Build(handler, new() { ["Emulator:BaseUrl"] = "http://emulator.test:5123" });
+
+        await Call(host, StageCatalog.Get(2));
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("http://emulator.test:5123/client/v4/accounts/emulator/ai/v1/chat/completions", request.Url);
+        Assert.StartsWith("Bearer ", request.Authorization, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", request.Authorization, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(Model, request.Body["model"]!.GetValue<string>());
+        Assert.Equal("json_schema", request.Body["response_format"]!["type"]!.GetValue<string>());
+    }
+
+    private static IHost Build(CapturingHandler handler, Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.AddMarketIntelDefaults();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddModelClients();
+        builder.Services.AddHttpClient(ModelClientRegistration.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => handler);
+        return builder.Build();
+    }
+
+    private static async Task Call(IHost host, IStage stage)
+    {
+        var client = host.Services.GetRequiredKeyedService<IChatClient>(Model);
+        var schema = JsonSerializer.SerializeToElement(stage.ResponseSchema);
+        var response = await client.GetResponseAsync(
+            [new ChatMessage(ChatRole.System, "You are a buyer psychology analyst."), new ChatMessage(ChatRole.User, "Describe the buyers.")],
+            new ChatOptions
+            {
+                MaxOutputTokens = 1234,
+                Temperature = 0.1f,
+                ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "BuyerPsychology"),
+            });
+        Assert.Equal("{}", response.Text);
+    }
+
+    private sealed record CapturedRequest(HttpMethod Method, string Url, string Authorization, JsonObject Body);
+
+    /// <summary>Records each request and answers it like a provider would, with a minimal chat completion.</summary>
+    private sealed class CapturingHandler : HttpMessageHandler
+    {
+        public List<CapturedRequest> Requests { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = await request.Content!.ReadAsStringAsync(cancellationToken);
+            Requests.Add(new CapturedRequest(request.Method, request.RequestUri!.ToString(), request.Headers.Authorization?.ToString() ?? "", JsonNode.Parse(body)!.AsObject()));
+            const string completion = """
+                {"id":"chatcmpl-1","object":"chat.completion","created":1735689600,"model":"@cf/meta/llama-3.1-70b-instruct",
+                 "choices":[{"index":0,"message":{"role":"assistant","content":"{}"},"finish_reason":"stop"}],
+                 "usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}
+                """;
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(completion, Encoding.UTF8, "application/json") };
+        }
+    }
+}
