@@ -42,6 +42,7 @@ public static class ApiExtensions
         app.MapJobsApi();
         app.MapModelsApi();
         app.MapRoutingApi();
+        MarketIntel.Api.Evaluations.EvaluationsApi.MapEvaluationsApi(app);
         return app;
     }
 }
