@@ -80,6 +80,75 @@ public static class EvaluationReport
         return html.ToString();
     }
 
+    private static readonly string[] RunHeaders =
+        ["Stage", "Models", "Runs", "Errors", "Not run", "Quality mean (min)", "Placeholders", "Latency mean / p95 ms", "Tokens in / out", "Cost per run", "Retries / re-asks / fallbacks"];
+
+    /// <summary>The figures of one run by themselves (what <c>eval run</c> writes beside the result JSON).</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> RunTable(EvaluationResult result) =>
+        [RunHeaders, .. result.Stages.Select(m => (IReadOnlyList<string>)
+        [
+            $"{m.Stage.ToString(CultureInfo.InvariantCulture)} {m.Name}", Models(m), I(m.Runs), I(m.Errors), I(m.NotRun),
+            m.QualityMean is { } q ? $"{EvaluationComparer.Num(q)} ({I(m.QualityMin ?? 0)})" : "–", I(m.Placeholders),
+            $"{EvaluationComparer.Num(m.LatencyMeanMs)} / {EvaluationComparer.Num(m.LatencyP95Ms)}",
+            $"{m.TokensIn.ToString(CultureInfo.InvariantCulture)} / {m.TokensOut.ToString(CultureInfo.InvariantCulture)}",
+            EvaluationComparer.Usd(m.CostPerRun), $"{I(m.Retries)} / {I(m.Reasks)} / {I(m.Fallbacks)}",
+        ])];
+
+    public static string ToMarkdown(EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var rows = RunTable(result);
+        var md = new StringBuilder();
+        md.Append("# Evaluation ").Append(Cell(EvaluationFiles.BaseName(result))).Append("\n\n");
+        md.Append(Cell(RunSummary(result))).Append("\n\n");
+        md.Append("| ").Append(string.Join(" | ", rows[0])).Append(" |\n");
+        md.Append('|').Append(string.Concat(rows[0].Select(_ => " --- |"))).Append('\n');
+        foreach (var row in rows.Skip(1))
+        {
+            md.Append("| ").Append(string.Join(" | ", row.Select(Cell))).Append(" |\n");
+        }
+        var errors = result.Stages.SelectMany(s => s.SampleErrors.Select(e => $"Stage {s.Stage}: {e}")).ToList();
+        if (errors.Count > 0)
+        {
+            md.Append("\n## Errors\n\n").Append(string.Concat(errors.Select(e => "- " + Line(e) + "\n")));
+        }
+        return md.ToString();
+    }
+
+    public static string ToHtml(EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        static string E(string text) => WebUtility.HtmlEncode(text);
+        var rows = RunTable(result);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Evaluation ").Append(E(EvaluationFiles.BaseName(result)))
+            .Append("</title>\n<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}")
+            .Append("th,td{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}th{background:#f4f4f4}</style>\n</head>\n<body>\n");
+        html.Append("<h1>Evaluation ").Append(E(EvaluationFiles.BaseName(result))).Append("</h1>\n<p>").Append(E(RunSummary(result))).Append("</p>\n<table>\n<thead><tr>")
+            .Append(string.Concat(rows[0].Select(h => "<th>" + E(h) + "</th>"))).Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in rows.Skip(1))
+        {
+            html.Append("<tr>").Append(string.Concat(row.Select(c => "<td>" + E(c) + "</td>"))).Append("</tr>\n");
+        }
+        html.Append("</tbody>\n</table>\n");
+        var errors = result.Stages.SelectMany(s => s.SampleErrors.Select(e => $"Stage {s.Stage}: {e}")).ToList();
+        if (errors.Count > 0)
+        {
+            html.Append("<h2>Errors</h2>\n<ul>\n").Append(string.Concat(errors.Select(e => "<li>" + E(e) + "</li>\n"))).Append("</ul>\n");
+        }
+        html.Append("</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    private static string RunSummary(EvaluationResult r) =>
+        $"{r.Kind.ToString().ToLowerInvariant()}{(r.Phase is { } p ? $" phase {p.ToString(CultureInfo.InvariantCulture)}" : "")}, id {r.Id}, "
+        + $"{r.Samples.Count.ToString(CultureInfo.InvariantCulture)} samples × {r.Trials.ToString(CultureInfo.InvariantCulture)} trials, "
+        + (r.RoutingVersion is { } v ? $"stable routes of routing version {v.ToString(CultureInfo.InvariantCulture)}, " : "proposed routing, ")
+        + $"{I(r.Totals.Runs)} stage runs, {I(r.Totals.Errors)} errors, {I(r.Totals.NotRun)} not run, total cost {EvaluationComparer.Usd(r.Totals.Cost)}, "
+        + $"{EvaluationComparer.Num(r.Totals.DurationMs / 1000)} s.";
+
+    private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>The formatted table rows, for console output as well.</summary>
     public static IReadOnlyList<IReadOnlyList<string>> Table(EvaluationComparison comparison) =>
         [Headers, .. Rows(comparison).Select(r => (IReadOnlyList<string>)[r.Stage, r.Verdict, r.Models, r.Quality, r.ErrorRate, r.Placeholders, r.Latency, r.CostPerRun])];
