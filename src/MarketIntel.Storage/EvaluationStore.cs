@@ -37,6 +37,16 @@ public sealed class EvaluationStore(IConnectionMultiplexer redis, TimeProvider t
     private const string StartedField = "started_at";
     private const string FinishedField = "finished_at";
     private const string ResultField = "result";
+    private const string AttemptField = "attempt";
+
+    /// <summary>Applies HSET/HINCRBY only while ARGV[1] is still the current attempt: a run that lost its lease (and was
+    /// restarted by another worker) can no longer move the progress or write a result.</summary>
+    private const string IfAttemptScript = """
+        if redis.call('hget', KEYS[1], 'attempt') ~= ARGV[1] then return 0 end
+        if ARGV[2] == 'incr' then redis.call('hincrby', KEYS[1], ARGV[3], ARGV[4]) return 1 end
+        for i = 3, #ARGV, 2 do redis.call('hset', KEYS[1], ARGV[i], ARGV[i + 1]) end
+        return 1
+        """;
     private const int MaxMessages = 200;
 
     private IDatabase Db => redis.GetDatabase();
@@ -82,34 +92,44 @@ public sealed class EvaluationStore(IConnectionMultiplexer redis, TimeProvider t
             map.TryGetValue(ResultField, out var result) ? EvaluationFiles.Deserialize(result) : null);
     }
 
-    /// <summary>Starts (or restarts, after a worker died) the run: progress back to zero of <paramref name="total"/>.</summary>
-    public Task StartAsync(string id, int total) =>
-        Db.HashSetAsync(RedisKeys.Evaluation(id),
+    /// <summary>
+    /// Starts (or restarts, after a worker died) the run: progress back to zero of <paramref name="total"/>. Returns the
+    /// attempt number that later progress and the result must carry.
+    /// </summary>
+    public async Task<long> StartAsync(string id, int total)
+    {
+        var key = RedisKeys.Evaluation(id);
+        var attempt = await Db.HashIncrementAsync(key, AttemptField);
+        await Db.HashSetAsync(key,
         [
             new(StatusField, EvaluationStatus.Running.ToString()),
             new(CompletedField, 0),
             new(TotalField, total),
             new(StartedField, Now()),
         ]);
+        return attempt;
+    }
 
-    public async Task ProgressAsync(string id, int completed, string? message = null)
+    public async Task ProgressAsync(string id, long attempt, int completed, string? message = null)
     {
-        await Db.HashIncrementAsync(RedisKeys.Evaluation(id), CompletedField, completed);
-        if (message is not null)
+        if (await IfAttemptAsync(id, attempt, ["incr", CompletedField, completed]) && message is not null)
         {
             await AddMessageAsync(id, message);
         }
     }
 
-    public async Task CompleteAsync(string id, EvaluationResult result)
+    public async Task CompleteAsync(string id, long attempt, EvaluationResult result)
     {
-        await Db.HashSetAsync(RedisKeys.Evaluation(id),
-        [
-            new(StatusField, EvaluationStatus.Succeeded.ToString()),
-            new(ResultField, PipelineJson.Serialize(result)),
-            new(FinishedField, Now()),
-        ]);
-        await AddMessageAsync(id, "Evaluation finished.");
+        if (await IfAttemptAsync(id, attempt,
+            [
+                "set",
+                StatusField, EvaluationStatus.Succeeded.ToString(),
+                ResultField, PipelineJson.Serialize(result),
+                FinishedField, Now(),
+            ]))
+        {
+            await AddMessageAsync(id, "Evaluation finished.");
+        }
     }
 
     public async Task FailAsync(string id, string error)
@@ -121,6 +141,12 @@ public sealed class EvaluationStore(IConnectionMultiplexer redis, TimeProvider t
             new(FinishedField, Now()),
         ]);
         await AddMessageAsync(id, "Evaluation failed: " + error);
+    }
+
+    private async Task<bool> IfAttemptAsync(string id, long attempt, RedisValue[] operation)
+    {
+        var result = await Db.ScriptEvaluateAsync(IfAttemptScript, [RedisKeys.Evaluation(id)], [attempt, .. operation]);
+        return (int)result == 1;
     }
 
     private async Task AddMessageAsync(string id, string message)

@@ -68,7 +68,7 @@ public sealed class EvaluationRunner(
             var samples = request.Samples.Count == 0 ? SampleSuite.LoadAll() : request.Samples.Select(SampleSuite.Get).ToList();
             var stageNumbers = StageCatalog.All.Select(s => s.Number).Where(document.Stages.ContainsKey).ToList();
             var trials = samples.SelectMany((sample, s) => Enumerable.Range(1, request.Trials).Select(t => (Sample: sample, Index: s, Trial: t))).ToList();
-            await store.StartAsync(id, trials.Count * stageNumbers.Count);
+            var attempt = await store.StartAsync(id, trials.Count * stageNumbers.Count);
             logger.LogInformation("Evaluation {EvaluationId}: {Samples} samples × {Trials} trials × {Stages} stages", id, samples.Count, request.Trials, stageNumbers.Count);
 
             var observations = new ConcurrentBag<StageRunObservation>();
@@ -78,11 +78,11 @@ public sealed class EvaluationRunner(
                 {
                     var runId = $"eval:{id}:{trial.Index}:{trial.Trial}";
                     var input = (trial.Sample.Profile, trial.Sample.Preferences);
-                    foreach (var observation in await RunTrialAsync(id, runId, document, stageNumbers, input, ct))
+                    foreach (var observation in await RunTrialAsync(id, attempt, runId, document, stageNumbers, input, ct))
                     {
                         observations.Add(observation);
                     }
-                    await store.ProgressAsync(id, 0, $"Trial {trial.Trial} of sample {trial.Sample.Id} done.");
+                    await store.ProgressAsync(id, attempt, 0, $"Trial {trial.Trial} of sample {trial.Sample.Id} done.");
                 });
 
             var all = observations.ToList();
@@ -103,7 +103,7 @@ public sealed class EvaluationRunner(
                 Stages = metrics,
                 Totals = EvaluationTotals.Of(metrics, Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 1)),
             };
-            await store.CompleteAsync(id, result);
+            await store.CompleteAsync(id, attempt, result);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -118,7 +118,7 @@ public sealed class EvaluationRunner(
 
     /// <summary>One sample once through the DAG; ready stages run concurrently, a failure skips what reads it.</summary>
     private async Task<IReadOnlyList<StageRunObservation>> RunTrialAsync(
-        string evaluationId, string runId, RoutingDocument document, IReadOnlyList<int> stageNumbers,
+        string evaluationId, long attempt, string runId, RoutingDocument document, IReadOnlyList<int> stageNumbers,
         (Pipeline.Profiles.BusinessProfile Profile, Pipeline.Profiles.OfferPreferences Preferences) sample, CancellationToken cancellationToken)
     {
         var outputs = new Dictionary<int, string>();
@@ -156,14 +156,14 @@ public sealed class EvaluationRunner(
             {
                 failed.Add(stage);
             }
-            await store.ProgressAsync(evaluationId, 1, observation.Succeeded ? null : $"{runId} stage {stage} failed: {observation.Error}");
+            await store.ProgressAsync(evaluationId, attempt, 1, observation.Succeeded ? null : $"{runId} stage {stage} failed: {observation.Error}");
         }
 
         var notRun = stageNumbers.Where(n => !finished.Contains(n) && !failed.Contains(n)).ToList();
         observations.AddRange(notRun.Select(n => new StageRunObservation { Stage = n, NotRun = true }));
         if (notRun.Count > 0)
         {
-            await store.ProgressAsync(evaluationId, notRun.Count, $"{runId} stages {string.Join(", ", notRun)} not run: an upstream stage failed.");
+            await store.ProgressAsync(evaluationId, attempt, notRun.Count, $"{runId} stages {string.Join(", ", notRun)} not run: an upstream stage failed.");
         }
         return observations;
     }
