@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MarketIntel.Api.Catalog;
+using MarketIntel.Api.Evaluations;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Jobs;
 using MarketIntel.Api.Routing;
@@ -50,6 +51,7 @@ public static class ApiExtensions
         app.MapRoutingApi();
         app.MapSamplesApi();
         app.MapStageSchemasApi();
+        app.MapEvaluationsApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using MarketIntel.Worker.Evaluation;
 using MarketIntel.Worker.Jobs;
 using MarketIntel.Worker.Models;
 using MarketIntel.Worker.Stages;
@@ -14,6 +15,8 @@ public static class WorkerExtensions
         builder.Services.AddSingleton<PipelineTelemetry>();
         builder.Services.AddSingleton<StageRunner>();
         builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddOptions<EvaluationRunnerOptions>().BindConfiguration(EvaluationRunnerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<EvaluationRunner>();
         builder.Services.AddHostedService<JobQueueConsumer>();
         return builder;
     }
