@@ -1,5 +1,7 @@
+using MarketIntel.Storage.Rollout;
 using MarketIntel.Worker.Jobs;
 using MarketIntel.Worker.Models;
+using MarketIntel.Worker.Rollout;
 using MarketIntel.Worker.Stages;
 
 namespace MarketIntel.Worker;
@@ -15,6 +17,8 @@ public static class WorkerExtensions
         builder.Services.AddSingleton<StageRunner>();
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService<JobQueueConsumer>();
+        builder.AddMarketIntelRollout();
+        builder.Services.AddHostedService<RolloutMonitor>();
         return builder;
     }
 }
