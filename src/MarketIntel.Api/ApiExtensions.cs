@@ -2,8 +2,10 @@ using System.Text.Json.Serialization;
 using MarketIntel.Api.Catalog;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Jobs;
+using MarketIntel.Api.Rollout;
 using MarketIntel.Api.Routing;
 using MarketIntel.Storage;
+using MarketIntel.Storage.Rollout;
 using Scalar.AspNetCore;
 
 namespace MarketIntel.Api;
@@ -18,6 +20,7 @@ public static class ApiExtensions
         builder.AddServiceDefaults();
         builder.AddMarketIntelDefaults();
         builder.AddMarketIntelStorage();
+        builder.AddMarketIntelRollout();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -45,6 +48,7 @@ public static class ApiExtensions
         app.MapJobsApi();
         app.MapModelsApi();
         app.MapRoutingApi();
+        app.MapRolloutApi();
         return app;
     }
 }
