@@ -15,6 +15,7 @@ public sealed class RolloutOptions
 
     /// <summary>How long a phase stays on canary before promotion, then soaking before it counts as complete, and how long
     /// the previous phase must have been complete before the next one may be applied.</summary>
+    /// <remarks>Write 24 hours as <c>"1.00:00:00"</c>: TimeSpan reads <c>"24:00:00"</c> as 24 days.</remarks>
     public TimeSpan SoakPeriod { get; init; } = TimeSpan.FromHours(24);
 
     /// <summary>Percentage of jobs (sticky per job) that the candidate serves while a phase is on canary.</summary>
