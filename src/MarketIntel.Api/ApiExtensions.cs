@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
 using MarketIntel.Api.Catalog;
+using MarketIntel.Api.Evaluations;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Jobs;
 using MarketIntel.Api.Rollout;
 using MarketIntel.Api.Routing;
+using MarketIntel.Api.Samples;
 using MarketIntel.Storage;
 using MarketIntel.Storage.Rollout;
 using Scalar.AspNetCore;
@@ -41,6 +43,8 @@ public static class ApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseRateLimiter();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
@@ -49,6 +53,9 @@ public static class ApiExtensions
         app.MapModelsApi();
         app.MapRoutingApi();
         app.MapRolloutApi();
+        app.MapSamplesApi();
+        app.MapStageSchemasApi();
+        app.MapEvaluationsApi();
         return app;
     }
 }

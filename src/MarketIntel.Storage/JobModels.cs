@@ -103,6 +103,9 @@ public sealed record StageAttempt
     /// <summary>Provider-level retries (429, 5xx, timeouts) spent inside this attempt.</summary>
     public int Retries { get; init; }
     public string? FinishReason { get; init; }
+    /// <summary>Placeholders and empty fields the validator found in this answer (evaluation metrics).</summary>
+    public int Placeholders { get; init; }
+    public int EmptyFields { get; init; }
     public IReadOnlyList<string> Errors { get; init; } = [];
 }
 

@@ -48,6 +48,19 @@ public static class RedisKeys
     /// <summary>List: routing change records, newest first.</summary>
     public const string RoutingHistory = "mi:routing:history";
 
+    /// <summary>Hash: an evaluation run: its request, status, progress counters and (when done) the result JSON.
+    /// Queued on <see cref="JobQueue"/> as an entry with the field <c>evaluation</c> = id.</summary>
+    public static string Evaluation(string evaluationId) => $"mi:eval:{evaluationId}";
+
+    /// <summary>List: the latest progress messages of an evaluation, newest first (capped).</summary>
+    public static string EvaluationProgress(string evaluationId) => $"mi:eval:{evaluationId}:progress";
+
+    /// <summary>String with expiry: which worker currently runs the evaluation.</summary>
+    public static string EvaluationLease(string evaluationId) => $"mi:eval:{evaluationId}:lease";
+
+    /// <summary>Sorted set of evaluation ids by creation time.</summary>
+    public const string EvaluationIndex = "mi:evals:index";
+
     /// <summary>Hash with expiry: live counters of one stage and model in one UTC minute (rollout canary analysis).</summary>
     public static string LiveMetrics(int stage, string model, long minute) => $"mi:live:{stage}:{model}:{minute}";
 

@@ -1,3 +1,4 @@
+using MarketIntel.Pipeline.Evaluation;
 using MarketIntel.Pipeline.Models;
 using MarketIntel.Pipeline.Routing;
 using System.ComponentModel.DataAnnotations;
@@ -39,6 +40,10 @@ public static class StorageExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.Stages.Values.All(IsValid), "Every stage route needs a stable model and values in range.")
             .ValidateOnStart();
+        builder.Services.AddOptions<EvaluationGates>()
+            .Bind(builder.Configuration.GetSection(EvaluationGates.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return builder;
     }
 
@@ -58,6 +63,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<StageCache>();
         builder.Services.AddSingleton<RoutingStore>();
+        builder.Services.AddSingleton<EvaluationStore>();
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using MarketIntel.Storage.Rollout;
+using MarketIntel.Worker.Evaluation;
 using MarketIntel.Worker.Jobs;
 using MarketIntel.Worker.Models;
 using MarketIntel.Worker.Rollout;
@@ -16,6 +17,8 @@ public static class WorkerExtensions
         builder.Services.AddSingleton<PipelineTelemetry>();
         builder.Services.AddSingleton<StageRunner>();
         builder.Services.AddSingleton<JobRunner>();
+        builder.Services.AddOptions<EvaluationRunnerOptions>().BindConfiguration(EvaluationRunnerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<EvaluationRunner>();
         builder.Services.AddHostedService<JobQueueConsumer>();
         builder.AddMarketIntelRollout();
         builder.Services.AddHostedService<RolloutMonitor>();

@@ -73,8 +73,9 @@ public sealed class TelemetryAndSecretsTests : IAsyncLifetime
         Assert.Equal(JobStatus.Succeeded, done.Status);
 
         // One trace per job: a job span, and a span per stage attempt under it with our attributes.
-        var jobSpan = Assert.Single(spans, s => s.OperationName.StartsWith("job ", StringComparison.Ordinal));
-        var stageSpans = spans.Where(s => s.OperationName.StartsWith("stage ", StringComparison.Ordinal)).ToList();
+        // The activity source is process-wide: other tests' jobs may be recorded too, so pick this job's trace.
+        var jobSpan = Assert.Single(spans, s => s.OperationName.StartsWith("job ", StringComparison.Ordinal) && Equals(s.GetTagItem("marketintel.job_id"), job.Id));
+        var stageSpans = spans.Where(s => s.OperationName.StartsWith("stage ", StringComparison.Ordinal) && Equals(s.GetTagItem("marketintel.job_id"), job.Id)).ToList();
         Assert.All(stageSpans, s => Assert.Equal(jobSpan.TraceId, s.TraceId));
         foreach (var stage in job.Stages)
         {

@@ -29,7 +29,7 @@ public sealed class EmulatorFactory : WebApplicationFactory<MarketIntel.ModelEmu
 /// </summary>
 internal static class WorkerHost
 {
-    public static IHost Build(RedisServer redis, EmulatorFactory emulator, IDictionary<string, string?>? settings = null, Action<HostApplicationBuilder>? configure = null)
+    public static IHost Build(RedisServer redis, WebApplicationFactory<MarketIntel.ModelEmulator.EmulatorOptions> emulator, IDictionary<string, string?>? settings = null, Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -18,13 +18,16 @@ public sealed class RedisServer : IAsyncLifetime
 
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
+    /// <summary>For the test's own connection: admin commands (FLUSHDB) allowed.</summary>
+    private string AdminConnectionString => ConnectionString + ",allowAdmin=true";
+
     public IConnectionMultiplexer? Connection { get; private set; }
 
     public async Task InitializeAsync()
     {
         Port = FreePort();
         _process = Start(Port, _directory);
-        Connection = await ConnectAsync(ConnectionString);
+        Connection = await ConnectAsync(AdminConnectionString);
     }
 
     /// <summary>Kills the server (as a crash would) and starts it again on the same port and append-only file.</summary>

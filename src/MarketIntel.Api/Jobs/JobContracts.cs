@@ -21,6 +21,7 @@ public sealed record CreateJobRequest(
 public sealed record JobView(
     string Id,
     string Kind,
+    string BusinessName,
     string Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
@@ -41,6 +42,7 @@ public sealed record JobView(
         return new JobView(
             id,
             job.Record.Kind.ToString().ToLowerInvariant(),
+            job.Record.Profile.BusinessName,
             job.Status.ToString().ToLowerInvariant(),
             job.Record.CreatedAt,
             job.StartedAt,

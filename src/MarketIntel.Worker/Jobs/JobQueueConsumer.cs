@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using MarketIntel.Storage;
+using MarketIntel.Worker.Evaluation;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -28,6 +29,7 @@ public sealed class WorkerOptions
 public sealed class JobQueueConsumer(
     IConnectionMultiplexer redis,
     JobRunner runner,
+    EvaluationRunner evaluations,
     IOptions<WorkerOptions> options,
     TimeProvider time,
     ILogger<JobQueueConsumer> logger) : BackgroundService
@@ -97,9 +99,11 @@ public sealed class JobQueueConsumer(
 
     private async Task ProcessAsync(StreamEntry entry, WorkerOptions settings, CancellationToken stoppingToken)
     {
-        var jobId = entry["job"].ToString();
+        // An entry carries either a job or an evaluation (field "evaluation"); both run under a lease and a heartbeat.
+        var evaluationId = entry[EvaluationStore.QueueField];
+        var jobId = evaluationId.IsNull ? entry["job"].ToString() : evaluationId.ToString();
         var db = redis.GetDatabase();
-        var leaseKey = RedisKeys.JobLease(jobId);
+        var leaseKey = evaluationId.IsNull ? RedisKeys.JobLease(jobId) : RedisKeys.EvaluationLease(jobId);
         var leaseTime = settings.ClaimIdleAfter;
         try
         {
@@ -113,7 +117,7 @@ public sealed class JobQueueConsumer(
             var heartbeat = HeartbeatAsync(entry.Id, leaseKey, leaseTime, heartbeatStop.Token);
             try
             {
-                await runner.RunAsync(jobId, stoppingToken);
+                await (evaluationId.IsNull ? runner.RunAsync(jobId, stoppingToken) : evaluations.RunAsync(jobId, stoppingToken));
             }
             finally
             {

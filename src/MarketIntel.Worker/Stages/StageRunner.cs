@@ -19,6 +19,9 @@ public sealed record StageRunRequest(string JobId, IStage Stage, StageInput Inpu
 {
     /// <summary>Told when the stage changes state (running, retrying, fallback) so the job view stays live.</summary>
     public Func<StageStatus, string, RouteKind, IReadOnlyList<StageAttempt>, Task>? OnProgress { get; init; }
+
+    /// <summary>A routing used instead of the active one (evaluations run a baseline or a proposed routing).</summary>
+    public RoutingDocument? Routing { get; init; }
 }
 
 public sealed record StageRunResult(
@@ -48,7 +51,7 @@ public sealed class StageRunner(
 {
     public async Task<StageRunResult> RunAsync(StageRunRequest request, CancellationToken cancellationToken)
     {
-        var document = await routing.GetActiveAsync();
+        var document = request.Routing ?? await routing.GetActiveAsync();
         var route = document.For(request.Stage.Number);
         var (model, kind) = RouteSelector.Choose(route, request.JobId, request.Stage.Number);
         var attempts = new List<StageAttempt>();
@@ -236,6 +239,8 @@ public sealed class StageRunner(
             Reask = reask,
             Fallback = kind == RouteKind.Fallback,
             FinishReason = response.FinishReason?.Value,
+            Placeholders = validation.Metrics.PlaceholderCount,
+            EmptyFields = validation.Metrics.EmptyFieldCount,
             Errors = validation.Errors.Concat(validation.Warnings.Select(w => "warning: " + w)).ToList(),
         };
         return (attempt, content, validation);

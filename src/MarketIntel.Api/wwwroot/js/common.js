@@ -1,0 +1,164 @@
+// Shared helpers of the MarketIntel pages. Model output is only ever inserted as text (textContent / text nodes):
+// nothing here builds HTML from strings.
+
+/** Creates an element; attrs: properties/attributes (on* handlers as functions); children: nodes or text. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = String(value);
+    else if (key in node && typeof value !== 'string') node[key] = value;
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(node) {
+  node.replaceChildren();
+  return node;
+}
+
+export function param(name) {
+  return new URLSearchParams(location.search).get(name);
+}
+
+/** Job ids are 32 lowercase hex digits; anything else is not sent to the server. */
+export function isJobId(id) {
+  return typeof id === 'string' && /^[0-9a-f]{32}$/.test(id);
+}
+
+/**
+ * fetch wrapper: {ok, status, data, problem, location}. problem = RFC 7807 body (with errors keyed by field path) or a
+ * synthetic one on network failure.
+ */
+export async function api(path, { method = 'GET', body, headers = {} } = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers['Content-Type'] = 'application/json';
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    return { ok: false, status: 0, problem: { title: 'The server cannot be reached.', detail: String(error) } };
+  }
+  const type = response.headers.get('Content-Type') ?? '';
+  let data = null;
+  if (type.includes('json')) {
+    try { data = await response.json(); } catch { data = null; }
+  } else {
+    data = await response.text();
+  }
+  const result = { ok: response.ok, status: response.status, location: response.headers.get('Location') };
+  if (response.ok) result.data = data;
+  else result.problem = data && typeof data === 'object' ? data : { title: `HTTP ${response.status}`, detail: String(data ?? '') };
+  return result;
+}
+
+export function problemText(problem) {
+  if (!problem) return 'Unknown error.';
+  return [problem.title, problem.detail].filter(Boolean).join(' ');
+}
+
+/** Shows a message in the page's status region (role=status or role=alert). */
+export function announce(message, { error = false } = {}) {
+  const region = document.getElementById(error ? 'page-alert' : 'page-status');
+  if (!region) return;
+  region.textContent = '';
+  // A fresh text node makes screen readers announce a repeated message again.
+  requestAnimationFrame(() => { region.textContent = message; });
+  if (error) region.hidden = !message;
+}
+
+export function formatMs(ms) {
+  if (ms === null || ms === undefined) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function formatCost(cost) {
+  if (cost === null || cost === undefined) return '—';
+  return `$${Number(cost).toFixed(4)}`;
+}
+
+export function formatMoney(value) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return String(value ?? '—');
+  return `$${value.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+}
+
+export function formatTime(iso) {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString();
+}
+
+export const STAGE_NAMES = {
+  1: 'Market analysis', 2: 'Buyer psychology', 3: 'Competitive analysis', 4: 'Avatar creation', 5: 'Offer design',
+  6: 'Report synthesis', 7: 'Offer rationale', 8: 'Value stack', 9: 'Pricing framework', 10: 'Payment plans',
+  11: 'Premium bonuses', 12: 'Power guarantee', 13: 'Scarcity & upsells',
+};
+
+export const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Turns snake_case or camelCase keys into readable labels: "top_fears" → "Top fears". */
+export function humanize(key) {
+  const text = String(key).replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Follows a job: GET the job now, then on every SSE event (the browser's EventSource reconnects by itself and the
+ * server resumes after Last-Event-ID). Calls onJob(job) for each fresh view; stops when the job is terminal.
+ */
+export function followJob(id, onJob, { onEvent } = {}) {
+  let source = null;
+  let pending = false;
+  let stopped = false;
+  const refresh = async () => {
+    if (pending) return;
+    pending = true;
+    try {
+      const result = await api(`/api/jobs/${id}`);
+      if (result.ok) {
+        onJob(result.data);
+        if (TERMINAL.has(result.data.status)) stop();
+      } else if (result.status === 404) {
+        onJob(null, result.problem);
+        stop();
+      }
+    } finally {
+      pending = false;
+    }
+  };
+  const stop = () => {
+    stopped = true;
+    source?.close();
+    source = null;
+  };
+  const start = async () => {
+    await refresh();
+    if (stopped) return;
+    source = new EventSource(`/api/jobs/${id}/events`);
+    const handler = (event) => {
+      let data = null;
+      try { data = JSON.parse(event.data); } catch { /* keep null */ }
+      onEvent?.(event.type, data);
+      refresh().then(() => { if (!pending) setTimeout(refresh, 150); });
+    };
+    source.addEventListener('stage', handler);
+    source.addEventListener('job', handler);
+    source.addEventListener('error', () => { if (!stopped) setTimeout(refresh, 500); });
+  };
+  start();
+  return { stop, refresh };
+}

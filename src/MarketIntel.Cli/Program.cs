@@ -1,0 +1,3 @@
+using MarketIntel.Cli;
+
+return await CliApp.Create().RunAsync(args);

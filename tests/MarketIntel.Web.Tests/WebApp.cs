@@ -1,0 +1,189 @@
+using System.Net.Http.Json;
+using MarketIntel.Api.Jobs;
+using MarketIntel.Storage;
+using MarketIntel.Testing;
+using MarketIntel.Worker;
+using MarketIntel.Worker.Models;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace MarketIntel.Web.Tests;
+
+/// <summary>The in-process model emulator at zero latency (reached through its TestServer handler by the worker only).</summary>
+public sealed class EmulatorFactory : WebApplicationFactory<MarketIntel.ModelEmulator.EmulatorOptions>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Emulator:LatencyScale", "0");
+        builder.UseEnvironment("Testing");
+    }
+}
+
+/// <summary>The api on Kestrel at a free loopback port, so that a real browser can reach it.</summary>
+public sealed class KestrelApi(RedisServer redis) : WebApplicationFactory<CreateJobRequest>
+{
+    public const string AdminKey = "web-test-admin-key";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
+        builder.UseSetting("Admin:ApiKey", AdminKey);
+        builder.UseEnvironment("Testing");
+    }
+}
+
+/// <summary>
+/// A whole MarketIntel for the browser: real redis-server, the api on Kestrel (loopback), optionally a real worker host
+/// whose model calls reach the in-process emulator, and Debian's Chromium driven by Playwright.
+/// </summary>
+public abstract class WebApp : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly RedisServer _redis = new();
+    private readonly EmulatorFactory _emulator = new();
+    private KestrelApi? _api;
+    private IHost? _worker;
+    private IPlaywright? _playwright;
+
+    protected abstract bool RunWorker { get; }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public JobStore Store => _api!.Services.GetRequiredService<JobStore>();
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is missing ({ChromiumPath}). The browser tests need it: run `eng/prerequisites.sh --browser` (apt-get install chromium).");
+        }
+        await _redis.InitializeAsync();
+        _api = new KestrelApi(_redis);
+        _api.UseKestrel(0);
+        _api.StartServer();
+        var addresses = _api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+
+        if (RunWorker)
+        {
+            _worker = BuildWorker();
+            await _worker.StartAsync();
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            AcceptDownloads = true,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        page.PageError += (_, error) => PageErrors.Add(error);
+        return page;
+    }
+
+    /// <summary>Uncaught script errors of any page (a broken module would otherwise fail silently).</summary>
+    public List<string> PageErrors { get; } = [];
+
+    /// <summary>Posts a research job for the shipped sample profile; answers its id.</summary>
+    public async Task<string> CreateResearchJobAsync()
+    {
+        var samples = await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/samples");
+        var response = await Http.PostAsJsonAsync("/api/jobs", new { kind = "research", profile = samples![0]!["profile"] });
+        response.EnsureSuccessStatusCode();
+        return response.Headers.Location!.ToString().Split('/')[^1];
+    }
+
+    public static string ScreenshotPath(string name)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MarketIntel.sln")))
+        {
+            directory = directory.Parent;
+        }
+        var folder = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, $"{name}.png");
+    }
+
+    private IHost BuildWorker()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = _redis.ConnectionString,
+            ["Emulator:BaseUrl"] = "http://emulator.test",
+            ["Worker:ClaimIdleAfter"] = "00:00:01",
+            ["Worker:PollInterval"] = "00:00:00.100",
+            ["ModelResilience:RetryDelay"] = "00:00:00.010",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddMarketIntelDefaults();
+        builder.AddMarketIntelStorage();
+        builder.AddMarketIntelWorker();
+        builder.Services.AddHttpClient(ModelClientRegistration.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => _emulator.Server.CreateHandler());
+        return builder.Build();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+        _playwright?.Dispose();
+        if (_worker is not null)
+        {
+            await _worker.StopAsync();
+            _worker.Dispose();
+        }
+        Http?.Dispose();
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+        await _emulator.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+}
+
+/// <summary>With a worker: jobs run through the pipeline on the emulator.</summary>
+public sealed class RunningApp : WebApp
+{
+    protected override bool RunWorker => true;
+}
+
+/// <summary>Without a worker: jobs stay where the test puts them (seeded through JobStore).</summary>
+public sealed class SeededApp : WebApp
+{
+    protected override bool RunWorker => false;
+}

@@ -1,0 +1,90 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using MarketIntel.Pipeline;
+using MarketIntel.Pipeline.Jobs;
+using MarketIntel.Pipeline.Profiles;
+using MarketIntel.Storage;
+using MarketIntel.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace MarketIntel.Worker.Tests;
+
+/// <summary>
+/// The DAG runs independent stages at the same time. Shown by the attempt records (start and duration of each call),
+/// not by timing the job: every model call takes a few hundred emulated milliseconds, so concurrent stages overlap.
+/// </summary>
+public sealed class DagConcurrencyTests : IAsyncLifetime
+{
+    private const string Model = "@cf/meta/llama-3.1-70b-instruct";
+
+    private readonly RedisServer _redis = new();
+    private readonly EmulatorFactory _emulator = new();
+
+    public Task InitializeAsync() => _redis.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Independent_stages_overlap_and_dependent_ones_wait()
+    {
+        using var slowEmulator = _emulator.WithWebHostBuilder(b => b.UseSetting("Emulator:LatencyScale", "1"));
+        var put = await slowEmulator.CreateClient().PutAsJsonAsync($"/admin/profiles/{Model}",
+            new JsonObject { ["timeToFirstTokenMs"] = 300, ["tokensPerSecond"] = 100_000, ["contextWindow"] = 24000 });
+        put.EnsureSuccessStatusCode();
+        using var host = WorkerHost.Build(_redis, slowEmulator);
+        var store = host.Services.GetRequiredService<JobStore>();
+        await host.StartAsync();
+
+        var sample = PipelineJson.Deserialize<SampleFile>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "relationships-couples-communication.json")))!;
+        var job = new JobRecord
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Kind = JobKind.Full,
+            Profile = sample.Profile,
+            Preferences = sample.Preferences,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Stages = JobKinds.StagesOf(JobKind.Full),
+        };
+        await store.CreateAsync(job);
+        var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
+        await host.StopAsync();
+
+        Assert.Equal(JobStatus.Succeeded, done.Status);
+        var (start, end) = Intervals(done);
+
+        // 6 and 7-13 (except 9) only need stage 5: they all started before any of them finished.
+        int[] independent = [6, 7, 8, 10, 11, 12, 13];
+        var latestStart = independent.Max(n => start[n]);
+        var earliestEnd = independent.Min(n => end[n]);
+        Assert.True(latestStart < earliestEnd, $"Expected overlap: last start {latestStart:O}, first end {earliestEnd:O}");
+
+        // The chain 1→2→3→4→5 and 8→9 run in order.
+        foreach (var (before, after) in new[] { (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (5, 7), (8, 9) })
+        {
+            Assert.True(start[after] >= end[before], $"Stage {after} started before stage {before} finished.");
+        }
+    }
+
+    /// <summary>Each stage's first call start and last call end, from its attempt records.</summary>
+    private static (Dictionary<int, DateTimeOffset> Start, Dictionary<int, DateTimeOffset> End) Intervals(JobSnapshot job)
+    {
+        var start = new Dictionary<int, DateTimeOffset>();
+        var end = new Dictionary<int, DateTimeOffset>();
+        foreach (var (number, state) in job.Stages)
+        {
+            var calls = state.Attempts.Where(a => !a.CacheHit).ToList();
+            Assert.NotEmpty(calls);
+            start[number] = calls.Min(a => a.StartedAt);
+            end[number] = calls.Max(a => a.StartedAt.AddMilliseconds(a.DurationMs));
+        }
+        return (start, end);
+    }
+
+    private sealed record SampleFile(string Name, BusinessProfile Profile, OfferPreferences Preferences);
+}
