@@ -91,7 +91,7 @@ public sealed class LiveMetrics(IConnectionMultiplexer redis, IOptionsMonitor<Ro
                     tasks.Add(batch.HashIncrementAsync(key, "validation_failures"));
                     break;
             }
-            var placeholders = attempt.Errors.Count(e => e.Contains(PlaceholderMarker, StringComparison.Ordinal));
+            var placeholders = Math.Max(attempt.Placeholders, attempt.Errors.Count(e => e.Contains(PlaceholderMarker, StringComparison.Ordinal)));
             if (placeholders > 0)
             {
                 tasks.Add(batch.HashIncrementAsync(key, "placeholders", placeholders));

@@ -135,7 +135,11 @@ public sealed class StageRunner(
             await Report(request, reask == 0 ? StageStatus.Running : StageStatus.Retrying, modelId, kind, attempts);
             var (attempt, content, validation) = await CallAsync(request, spec, kind, client, messages, chatOptions, route, attempts.Count + 1, reask > 0, cancellationToken);
             attempts.Add(attempt);
-            await liveMetrics.RecordAsync(stage.Number, attempt);
+            if (request.Routing is null)
+            {
+                // Live metrics describe user traffic on the active routing; evaluations bring their own routing.
+                await liveMetrics.RecordAsync(stage.Number, attempt);
+            }
 
             if (validation is { IsValid: true })
             {
