@@ -3,9 +3,11 @@ using MarketIntel.Api.Catalog;
 using MarketIntel.Api.Evaluations;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Jobs;
+using MarketIntel.Api.Rollout;
 using MarketIntel.Api.Routing;
 using MarketIntel.Api.Samples;
 using MarketIntel.Storage;
+using MarketIntel.Storage.Rollout;
 using Scalar.AspNetCore;
 
 namespace MarketIntel.Api;
@@ -20,6 +22,7 @@ public static class ApiExtensions
         builder.AddServiceDefaults();
         builder.AddMarketIntelDefaults();
         builder.AddMarketIntelStorage();
+        builder.AddMarketIntelRollout();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -49,6 +52,7 @@ public static class ApiExtensions
         app.MapJobsApi();
         app.MapModelsApi();
         app.MapRoutingApi();
+        app.MapRolloutApi();
         app.MapSamplesApi();
         app.MapStageSchemasApi();
         app.MapEvaluationsApi();

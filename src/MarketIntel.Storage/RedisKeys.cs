@@ -60,4 +60,19 @@ public static class RedisKeys
 
     /// <summary>Sorted set of evaluation ids by creation time.</summary>
     public const string EvaluationIndex = "mi:evals:index";
+
+    /// <summary>Hash with expiry: live counters of one stage and model in one UTC minute (rollout canary analysis).</summary>
+    public static string LiveMetrics(int stage, string model, long minute) => $"mi:live:{stage}:{model}:{minute}";
+
+    /// <summary>List with expiry: capped latency samples (ms) of one stage and model in one UTC minute, for p95.</summary>
+    public static string LiveLatency(int stage, string model, long minute) => $"mi:live:{stage}:{model}:{minute}:latency";
+
+    /// <summary>Hash: rollout phase number → phase state JSON.</summary>
+    public const string RolloutPhases = "mi:rollout:phases";
+
+    /// <summary>Hash: rollout phase number → evaluation verdict JSON (until the evaluation store records verdicts per phase).</summary>
+    public const string RolloutVerdicts = "mi:rollout:verdicts";
+
+    /// <summary>String with expiry: the worker currently running the rollout monitor's tick.</summary>
+    public const string RolloutMonitorLock = "mi:rollout:monitor:lock";
 }

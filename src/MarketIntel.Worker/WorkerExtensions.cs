@@ -1,6 +1,8 @@
+using MarketIntel.Storage.Rollout;
 using MarketIntel.Worker.Evaluation;
 using MarketIntel.Worker.Jobs;
 using MarketIntel.Worker.Models;
+using MarketIntel.Worker.Rollout;
 using MarketIntel.Worker.Stages;
 
 namespace MarketIntel.Worker;
@@ -18,6 +20,8 @@ public static class WorkerExtensions
         builder.Services.AddOptions<EvaluationRunnerOptions>().BindConfiguration(EvaluationRunnerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<EvaluationRunner>();
         builder.Services.AddHostedService<JobQueueConsumer>();
+        builder.AddMarketIntelRollout();
+        builder.Services.AddHostedService<RolloutMonitor>();
         return builder;
     }
 }

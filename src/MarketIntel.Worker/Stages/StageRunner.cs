@@ -7,6 +7,7 @@ using MarketIntel.Pipeline.Routing;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Validation;
 using MarketIntel.Storage;
+using MarketIntel.Storage.Rollout;
 using MarketIntel.Worker.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,7 @@ public sealed class StageRunner(
     IOptions<StageRunnerOptions> options,
     IServiceProvider services,
     PipelineTelemetry telemetry,
+    LiveMetrics liveMetrics,
     TimeProvider time,
     ILogger<StageRunner> logger)
 {
@@ -133,6 +135,11 @@ public sealed class StageRunner(
             await Report(request, reask == 0 ? StageStatus.Running : StageStatus.Retrying, modelId, kind, attempts);
             var (attempt, content, validation) = await CallAsync(request, spec, kind, client, messages, chatOptions, route, attempts.Count + 1, reask > 0, cancellationToken);
             attempts.Add(attempt);
+            if (request.Routing is null)
+            {
+                // Live metrics describe user traffic on the active routing; evaluations bring their own routing.
+                await liveMetrics.RecordAsync(stage.Number, attempt);
+            }
 
             if (validation is { IsValid: true })
             {
