@@ -9,6 +9,7 @@ using MarketIntel.Pipeline.Samples;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Validation;
 using MarketIntel.Storage;
+using MarketIntel.Storage.Rollout;
 using Microsoft.Extensions.Options;
 
 namespace MarketIntel.Api.Evaluations;
@@ -177,7 +178,8 @@ public static class EvaluationsApi
             : NotFound(id);
 
     private static async Task<IResult> CompareAsync(
-        string? baseline, string? candidate, string? format, EvaluationStore store, IOptions<EvaluationGates> gates)
+        string? baseline, string? candidate, string? format, EvaluationStore store, IOptions<EvaluationGates> gates,
+        RedisEvaluationVerdicts verdicts)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(baseline))
@@ -214,6 +216,12 @@ public static class EvaluationsApi
         }
 
         var comparison = EvaluationComparer.Compare(results[0], results[1], gates.Value);
+        // Comparing a phase's candidate against the baseline is what judges the phase: applying it needs this verdict.
+        if (results[1].Phase is { } phase && comparison.Verdict != Verdict.Inconclusive)
+        {
+            await verdicts.RecordAsync(phase, comparison.Verdict == Verdict.Pass, candidate,
+                $"Compared with baseline {baseline}: {comparison.Verdict.ToString().ToLowerInvariant()}.");
+        }
         return wanted switch
         {
             "md" => TypedResults.Text(EvaluationReport.ToMarkdown(comparison), "text/markdown; charset=utf-8"),
