@@ -19,7 +19,7 @@ function keyProblem(message) {
   if (message) keyInput.setAttribute('aria-invalid', 'true'); else keyInput.removeAttribute('aria-invalid');
 }
 
-async function load() {
+async function load({ announceLoaded = true } = {}) {
   const [routing, models, history] = await Promise.all([admin('/api/routing'), api('/api/models'), admin('/api/routing/history')]);
   if (!routing.ok) {
     section.hidden = true;
@@ -38,7 +38,7 @@ async function load() {
   section.hidden = false;
   renderMatrix(routing.data, models.ok ? models.data : []);
   renderHistory(history.ok ? history.data : [], routing.data.version);
-  announce(`Routing version ${routing.data.version} loaded.`);
+  if (announceLoaded) announce(`Routing version ${routing.data.version} loaded.`);
 }
 
 function renderMatrix(routing, catalogue) {
@@ -90,8 +90,9 @@ async function rollback(version) {
     announce(problemText(result.problem) + Object.values(result.problem?.errors ?? {}).flat().map((m) => `\n${m}`).join(''), { error: true });
     return;
   }
+  // Reload first, so the rollback message is the one the status region keeps.
+  await load({ announceLoaded: false });
   announce(`Rolled back: version ${result.data.version} is active (restores version ${version}).`);
-  await load();
 }
 
 keyForm.addEventListener('submit', (event) => {
