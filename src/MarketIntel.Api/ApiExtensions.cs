@@ -39,7 +39,7 @@ public static class ApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
-        app.MapOpenApi();
+        app.MapOpenApi().AddEndpointFilter(new OpenApiDocumentFilter(OpenApiDocumentFilter.DefaultDocument));
         app.MapScalarApiReference("/docs");
         app.MapDefaultEndpoints();
         app.MapJobsApi();
