@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MarketIntel.Api.Budgets;
 using MarketIntel.Api.Catalog;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Jobs;
@@ -45,6 +46,7 @@ public static class ApiExtensions
         app.MapJobsApi();
         app.MapModelsApi();
         app.MapRoutingApi();
+        app.MapBudgetsApi();
         return app;
     }
 }

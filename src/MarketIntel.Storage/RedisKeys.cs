@@ -47,4 +47,13 @@ public static class RedisKeys
 
     /// <summary>List: routing change records, newest first.</summary>
     public const string RoutingHistory = "mi:routing:history";
+
+    /// <summary>String (float, INCRBYFLOAT): US dollars a job has spent on model calls.</summary>
+    public static string JobSpend(string jobId) => $"mi:job:{jobId}:spend";
+
+    /// <summary>
+    /// String (float, INCRBYFLOAT) with expiry: US dollars paid to a provider on one UTC day (<c>yyyy-MM-dd</c>). The provider
+    /// name comes from the model catalogue (configuration), never from a request.
+    /// </summary>
+    public static string ProviderDailySpend(string provider, string day) => $"mi:spend:{provider}:{day}";
 }

@@ -58,6 +58,11 @@ public static class StorageExtensions
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<StageCache>();
         builder.Services.AddSingleton<RoutingStore>();
+        builder.Services.AddSingleton<SpendStore>();
+        builder.Services.AddOptions<BudgetOptions>()
+            .Bind(builder.Configuration.GetSection(BudgetOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return builder;
     }
 }
