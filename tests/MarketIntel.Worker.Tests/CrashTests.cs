@@ -190,7 +190,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             ["Emulator__BaseUrl"] = $"http://127.0.0.1:{_emulatorPort}",
             ["Worker__ClaimIdleAfter"] = "00:00:02",
             ["Worker__PollInterval"] = "00:00:00.200",
-            ["Worker__MaxConcurrentJobs"] = "2",
+            ["Worker__MaxConcurrentJobs"] = "8",
             ["ModelResilience__RetryDelay"] = "00:00:00.010",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__MarketIntel.Worker.Jobs.JobQueueConsumer"] = "Information",
