@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MarketIntel.Api.Budgets;
 using MarketIntel.Api.Catalog;
 using MarketIntel.Api.Evaluations;
 using MarketIntel.Api.Http;
@@ -46,7 +47,7 @@ public static class ApiExtensions
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRateLimiter();
-        app.MapOpenApi();
+        app.MapOpenApi().AddEndpointFilter(new OpenApiDocumentFilter(OpenApiDocumentFilter.DefaultDocument));
         app.MapScalarApiReference("/docs");
         app.MapDefaultEndpoints();
         app.MapJobsApi();
@@ -56,6 +57,7 @@ public static class ApiExtensions
         app.MapSamplesApi();
         app.MapStageSchemasApi();
         app.MapEvaluationsApi();
+        app.MapBudgetsApi();
         return app;
     }
 }

@@ -146,6 +146,35 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
         return (int)length;
     }
 
+    /// <summary>
+    /// Stores a stage's new output version and its final state in one MULTI/EXEC transaction, so a worker killed between
+    /// the two writes cannot leave an output behind a stage that still looks unfinished (which would be run again and
+    /// stored twice). Returns the version number.
+    /// </summary>
+    public async Task<int> CompleteStageAsync(string jobId, StageState state, Func<int, StageOutputVersion> create)
+    {
+        var key = RedisKeys.StageOutput(jobId, state.Stage);
+        var version = (int)await Db.ListLengthAsync(key) + 1;
+        var transaction = Db.CreateTransaction();
+        var push = transaction.ListRightPushAsync(key, PipelineJson.Serialize(create(version)));
+        _ = transaction.HashSetAsync(RedisKeys.JobStages(jobId), state.Stage, PipelineJson.Serialize(state));
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new InvalidOperationException($"Stage {state.Stage} of job {jobId} could not be stored.");
+        }
+        var length = await push;
+        await AppendEventAsync(jobId, new JobEvent
+        {
+            Type = "stage",
+            Stage = state.Stage,
+            Status = state.Status.ToString(),
+            Model = state.Model,
+            Message = state.Error,
+            At = time.GetUtcNow(),
+        });
+        return (int)length;
+    }
+
     public Task<StageOutputVersion?> GetLatestOutputAsync(string jobId, int stage) => GetOutputAsync(jobId, stage, -1);
 
     public Task<StageOutputVersion?> GetOriginalOutputAsync(string jobId, int stage) => GetOutputAsync(jobId, stage, 0);

@@ -75,4 +75,13 @@ public static class RedisKeys
 
     /// <summary>String with expiry: the worker currently running the rollout monitor's tick.</summary>
     public const string RolloutMonitorLock = "mi:rollout:monitor:lock";
+
+    /// <summary>String (float, INCRBYFLOAT): US dollars a job has spent on model calls.</summary>
+    public static string JobSpend(string jobId) => $"mi:job:{jobId}:spend";
+
+    /// <summary>
+    /// String (float, INCRBYFLOAT) with expiry: US dollars paid to a provider on one UTC day (<c>yyyy-MM-dd</c>). The provider
+    /// name comes from the model catalogue (configuration), never from a request.
+    /// </summary>
+    public static string ProviderDailySpend(string provider, string day) => $"mi:spend:{provider}:{day}";
 }

@@ -58,12 +58,22 @@ public static class StorageExtensions
             // Keep retrying in the background when Redis restarts instead of failing the process.
             options.AbortOnConnectFail = false;
             options.ConnectRetry = 5;
+            // Fail fast while Redis is down (the api answers 503, the worker retries) instead of holding requests for the
+            // library's default 5 s per command; commands queued during a reconnect wait at most this long.
+            options.ConnectTimeout = 3000;
+            options.SyncTimeout = 3000;
+            options.AsyncTimeout = 3000;
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<StageCache>();
         builder.Services.AddSingleton<RoutingStore>();
         builder.Services.AddSingleton<EvaluationStore>();
+        builder.Services.AddSingleton<SpendStore>();
+        builder.Services.AddOptions<BudgetOptions>()
+            .Bind(builder.Configuration.GetSection(BudgetOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         return builder;
     }
 }

@@ -11,14 +11,14 @@ using Microsoft.Extensions.Logging;
 namespace MarketIntel.Worker.Tests;
 
 /// <summary>
-/// The in-process model emulator at zero latency: the same HTTP path as Workers AI, no network. (Any public type of the
+/// The in-process model emulator, at zero latency unless told otherwise: the same HTTP path as Workers AI, no network. (Any public type of the
 /// emulator assembly serves as the entry-point marker; <c>Program</c> is ambiguous beside the worker.)
 /// </summary>
-public sealed class EmulatorFactory : WebApplicationFactory<MarketIntel.ModelEmulator.EmulatorOptions>
+public sealed class EmulatorFactory(double latencyScale = 0) : WebApplicationFactory<MarketIntel.ModelEmulator.EmulatorOptions>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Emulator:LatencyScale", "0");
+        builder.UseSetting("Emulator:LatencyScale", latencyScale.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseEnvironment("Testing");
     }
 }

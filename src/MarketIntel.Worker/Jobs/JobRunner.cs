@@ -68,7 +68,7 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
         var cancelWatch = WatchForCancelAsync(jobId, cancel);
         try
         {
-            var failure = await RunGraphAsync(job, outputs, finished, cancel.Token);
+            var failure = await RunGraphAsync(job, outputs, finished, cancel);
             if (stoppingToken.IsCancellationRequested)
             {
                 // Shutting down: leave the job as it is; another worker claims it and resumes from the finished stages.
@@ -96,8 +96,9 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
     }
 
     /// <summary>Runs ready stages concurrently until all are done or one fails; returns the failure reason, if any.</summary>
-    private async Task<string?> RunGraphAsync(JobSnapshot job, Dictionary<int, string> outputs, HashSet<int> finished, CancellationToken cancellationToken)
+    private async Task<string?> RunGraphAsync(JobSnapshot job, Dictionary<int, string> outputs, HashSet<int> finished, CancellationTokenSource cancel)
     {
+        var cancellationToken = cancel.Token;
         var jobStages = job.Record.Stages;
         var running = new Dictionary<int, Task<StageRunResult>>();
         string? failure = null;
@@ -134,6 +135,14 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
             {
                 failure ??= "cancelled";
             }
+            catch (Exception)
+            {
+                // Not the stage's fault (Redis unreachable, ...): stop the sibling stages and let them settle before the
+                // job is given up here, so none of them writes after another worker has claimed the job.
+                await cancel.CancelAsync();
+                await Task.WhenAll(running.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+                throw;
+            }
         }
     }
 
@@ -153,15 +162,6 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
         try
         {
             var result = await stages.RunAsync(request, cancellationToken);
-            await store.AppendOutputAsync(jobId, stage.Number, version => new StageOutputVersion
-            {
-                Version = version,
-                Source = OutputSource.Model,
-                CreatedAt = time.GetUtcNow(),
-                Content = result.Content,
-                Validation = result.Validation,
-                Model = result.Model,
-            });
             state = state with
             {
                 Status = StageStatus.Succeeded,
@@ -173,7 +173,16 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
                 FinishedAt = time.GetUtcNow(),
                 Error = null,
             };
-            await store.SetStageAsync(jobId, state);
+            // Output and state in one transaction: a crash leaves either both or neither.
+            await store.CompleteStageAsync(jobId, state, version => new StageOutputVersion
+            {
+                Version = version,
+                Source = OutputSource.Model,
+                CreatedAt = time.GetUtcNow(),
+                Content = result.Content,
+                Validation = result.Validation,
+                Model = result.Model,
+            });
             telemetry.StageCompleted(stage.Number, result.Model, result.Route, time.GetUtcNow() - started, succeeded: true);
             return result;
         }

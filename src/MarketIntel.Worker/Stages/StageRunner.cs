@@ -46,6 +46,8 @@ public sealed class StageRunner(
     IServiceProvider services,
     PipelineTelemetry telemetry,
     LiveMetrics liveMetrics,
+    SpendStore spend,
+    IOptionsMonitor<BudgetOptions> budgets,
     TimeProvider time,
     ILogger<StageRunner> logger)
 {
@@ -132,6 +134,11 @@ public sealed class StageRunner(
         var maxReasks = options.Value.MaxReasks;
         for (var reask = 0; ; reask++)
         {
+            if (await BudgetRefusalAsync(request.JobId, spec.Provider) is { } refusal)
+            {
+                logger.LogWarning("Stage {Stage} of job {JobId}: no call to {Model}: {Reason}", stage.Number, request.JobId, modelId, refusal);
+                throw new StageFailedException($"Stage {stage.Number} ({stage.Name}): {refusal}", attempts.ToList());
+            }
             await Report(request, reask == 0 ? StageStatus.Running : StageStatus.Retrying, modelId, kind, attempts);
             var (attempt, content, validation) = await CallAsync(request, spec, kind, client, messages, chatOptions, route, attempts.Count + 1, reask > 0, cancellationToken);
             attempts.Add(attempt);
@@ -221,6 +228,7 @@ public sealed class StageRunner(
         var tokensOut = response.Usage?.OutputTokenCount ?? ContextBudget.EstimateTokens(reply.Length);
         var (content, validation) = ParseAndValidate(stage, request.Input, reply, response.FinishReason);
         var cost = spec.Cost(tokensIn, tokensOut);
+        await spend.AddAsync(request.JobId, spec.Provider, cost);
 
         activity?.SetTag("marketintel.quality", validation.QualityScore);
         activity?.SetTag("marketintel.cost", (double)cost);
@@ -248,6 +256,28 @@ public sealed class StageRunner(
             Errors = validation.Errors.Concat(validation.Warnings.Select(w => "warning: " + w)).ToList(),
         };
         return (attempt, content, validation);
+    }
+
+    /// <summary>
+    /// Why a model call must not be made (DESIGN §5 budgets): the job reached its cost ceiling or the provider its daily
+    /// budget; null when the call may go ahead. Checked before every call, so at most the calls already in flight
+    /// (concurrent stages) can overshoot.
+    /// </summary>
+    private async Task<string?> BudgetRefusalAsync(string jobId, string provider)
+    {
+        var limits = budgets.CurrentValue;
+        var jobSpend = await spend.JobSpendAsync(jobId);
+        if (jobSpend >= limits.PerJobCostUsd)
+        {
+            return $"cost ceiling of {SpendStore.Dollars(limits.PerJobCostUsd)} for this job reached ({SpendStore.Dollars(jobSpend)} spent)";
+        }
+        var providerSpend = await spend.ProviderSpendTodayAsync(provider);
+        if (providerSpend >= limits.DailyCostUsdPerProvider)
+        {
+            return $"daily budget of {SpendStore.Dollars(limits.DailyCostUsdPerProvider)} for provider {provider} reached "
+                + $"({SpendStore.Dollars(providerSpend)} spent today, UTC)";
+        }
+        return null;
     }
 
     /// <summary>Extracts the answer from the reply and validates it; a cut-off reply is never accepted.</summary>
