@@ -104,7 +104,9 @@ public sealed class JobQueueConsumer(
         var jobId = evaluationId.IsNull ? entry["job"].ToString() : evaluationId.ToString();
         var db = redis.GetDatabase();
         var leaseKey = evaluationId.IsNull ? RedisKeys.JobLease(jobId) : RedisKeys.EvaluationLease(jobId);
-        var leaseTime = settings.ClaimIdleAfter;
+        // The lease outlives the claim threshold: a live worker whose heartbeat is late (a busy machine) keeps its job
+        // even if its entry is claimed; only a worker silent for twice the threshold loses it.
+        var leaseTime = settings.ClaimIdleAfter * 2;
         try
         {
             if (!await db.StringSetAsync(leaseKey, _consumer, leaseTime, When.NotExists))

@@ -239,8 +239,9 @@ public sealed class RolloutTests : IAsyncLifetime
         Assert.All(done, d => Assert.Equal((RouteKind.Fallback, Llama31), (d.Stages[4].Route, d.Stages[4].Model)));
 
         var window = await host.Services.GetRequiredService<LiveMetrics>().WindowAsync(4, Llama33);
-        Assert.Equal(jobs, window.Requests);
-        Assert.Equal(jobs, window.Errors);
+        // At least one call per job (a busy machine may retry a stage), and every one of them failed.
+        Assert.True(window.Requests >= jobs, $"{window.Requests} requests");
+        Assert.Equal(window.Requests, window.Errors);
 
         await phases.TickAsync();
 
@@ -250,14 +251,14 @@ public sealed class RolloutTests : IAsyncLifetime
         var rollback = (await routing.HistoryAsync())[0];
         Assert.Equal("auto-rollback", rollback.Kind);
         Assert.Equal(PhaseService.MonitorActor, rollback.Actor);
-        Assert.Contains($"Stage 4 candidate {Llama33} broke the canary thresholds: error rate: 100 % ({jobs} provider errors in {jobs} requests) over the last 15 min (threshold 1 %)", rollback.Reason);
+        Assert.Contains($"Stage 4 candidate {Llama33} broke the canary thresholds: error rate: 100 % ({window.Errors} provider errors in {window.Requests} requests) over the last 15 min (threshold 1 %)", rollback.Reason);
         Assert.Contains("Phase 1 rolled back.", rollback.Reason);
         Assert.Contains(rollback.Diff, d => d is { Stage: 4, Field: "candidate_share", Before: "100", After: "0" });
         var evidence = rollback.Evidence!;
         Assert.Equal("00:15:00", evidence["window"]!.GetValue<string>());
         var candidate = evidence["stages"]![0]!["candidate"]!;
         Assert.Equal(Llama33, candidate["model"]!.GetValue<string>());
-        Assert.Equal(jobs, candidate["errors"]!.GetValue<long>());
+        Assert.Equal(window.Errors, candidate["errors"]!.GetValue<long>());
         Assert.Equal(1.0, candidate["error_rate"]!.GetValue<double>());
         Assert.Equal(jobs, evidence["stages"]![0]!["stable"]!["requests"]!.GetValue<long>());
 
