@@ -5,24 +5,13 @@ using MarketIntel.Testing;
 
 namespace MarketIntel.Worker.Tests;
 
-public sealed class CacheTests : IAsyncLifetime
+public sealed class CacheTests : RedisAndEmulatorTest
 {
-    private readonly RedisServer _redis = new();
-    private readonly EmulatorFactory _emulator = new();
-
-    public Task InitializeAsync() => _redis.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_second_identical_job_makes_no_model_call()
     {
-        var store = new JobStore(_redis.Connection!, TimeProvider.System);
-        using var host = WorkerHost.Build(_redis, _emulator);
+        var store = new JobStore(Redis.Connection!, TimeProvider.System);
+        using var host = WorkerHost.Build(Redis, Emulator);
         await host.StartAsync();
 
         var first = JobRecoveryTests.NewJob();
@@ -53,7 +42,7 @@ public sealed class CacheTests : IAsyncLifetime
 
     private async Task<long> EmulatorRequestsAsync()
     {
-        var stats = await _emulator.CreateClient().GetFromJsonAsync<JsonObject>("/admin/stats");
+        var stats = await Emulator.CreateClient().GetFromJsonAsync<JsonObject>("/admin/stats");
         return stats!["requests"]!.GetValue<long>();
     }
 }

@@ -15,29 +15,18 @@ namespace MarketIntel.Worker.Tests;
 /// The DAG runs independent stages at the same time. Shown by the attempt records (start and duration of each call),
 /// not by timing the job: every model call takes a few hundred emulated milliseconds, so concurrent stages overlap.
 /// </summary>
-public sealed class DagConcurrencyTests : IAsyncLifetime
+public sealed class DagConcurrencyTests : RedisAndEmulatorTest
 {
     private const string Model = "@cf/meta/llama-3.1-70b-instruct";
-
-    private readonly RedisServer _redis = new();
-    private readonly EmulatorFactory _emulator = new();
-
-    public Task InitializeAsync() => _redis.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     [Fact]
     public async Task Independent_stages_overlap_and_dependent_ones_wait()
     {
-        using var slowEmulator = _emulator.WithWebHostBuilder(b => b.UseSetting("Emulator:LatencyScale", "1"));
+        using var slowEmulator = Emulator.WithWebHostBuilder(b => b.UseSetting("Emulator:LatencyScale", "1"));
         var put = await slowEmulator.CreateClient().PutAsJsonAsync($"/admin/profiles/{Model}",
             new JsonObject { ["timeToFirstTokenMs"] = 300, ["tokensPerSecond"] = 100_000, ["contextWindow"] = 24000 });
         put.EnsureSuccessStatusCode();
-        using var host = WorkerHost.Build(_redis, slowEmulator);
+        using var host = WorkerHost.Build(Redis, slowEmulator);
         var store = host.Services.GetRequiredService<JobStore>();
         await host.StartAsync();
 

@@ -12,26 +12,15 @@ using Microsoft.Extensions.Hosting;
 namespace MarketIntel.Worker.Tests;
 
 /// <summary>Full jobs through a real worker while the emulator misbehaves (DESIGN §5, issue "Models" done-when).</summary>
-public sealed class FaultToleranceTests : IAsyncLifetime
+public sealed class FaultToleranceTests : RedisAndEmulatorTest
 {
     private const string Llama31 = "@cf/meta/llama-3.1-70b-instruct";
     private const string Llama33 = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 
-    private readonly RedisServer _redis = new();
-    private readonly EmulatorFactory _emulator = new();
-
-    public Task InitializeAsync() => _redis.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task With_llama_33_as_a_full_candidate_on_stage_4_a_full_job_succeeds_by_falling_back_to_stable()
     {
-        using var host = WorkerHost.Build(_redis, _emulator);
+        using var host = WorkerHost.Build(Redis, Emulator);
         var routing = host.Services.GetRequiredService<RoutingStore>();
         await routing.ChangeAsync(
             doc => doc with { Stages = new(doc.Stages) { [4] = doc.For(4) with { Candidate = Llama33, CandidateShare = 100 } } },
@@ -57,14 +46,14 @@ public sealed class FaultToleranceTests : IAsyncLifetime
     public async Task With_20_percent_http_500_and_10_percent_429_on_every_model_20_full_jobs_in_a_row_succeed()
     {
         // Generous retries for a provider this faulty; the breaker stays for a model that is broken, not flaky.
-        using var host = WorkerHost.Build(_redis, _emulator, new Dictionary<string, string?>
+        using var host = WorkerHost.Build(Redis, Emulator, new Dictionary<string, string?>
         {
             ["ModelResilience:MaxRetries"] = "8",
             ["ModelResilience:RetryDelay"] = "00:00:00.005",
             ["ModelResilience:MaxRetryAfter"] = "00:00:00.010",
             ["ModelResilience:BreakerFailureRatio"] = "0.9",
         });
-        var emulator = _emulator.CreateClient();
+        var emulator = Emulator.CreateClient();
         foreach (var model in new[] { Llama31, "@cf/meta/llama-3.1-70b-instruct-fp8-fast", Llama33, "@cf/mistralai/mistral-small-3.1-24b-instruct" })
         {
             var profile = await emulator.GetFromJsonAsync<JsonObject>("/admin/profiles");
@@ -115,26 +104,15 @@ public sealed class FaultToleranceTests : IAsyncLifetime
     private sealed record SampleFile(string Name, BusinessProfile Profile, OfferPreferences Preferences);
 }
 
-public sealed class ShadowTests : IAsyncLifetime
+public sealed class ShadowTests : RedisAndEmulatorTest
 {
     private const string Stable = "@cf/meta/llama-3.1-70b-instruct";
     private const string Shadow = "@cf/meta/llama-3.1-70b-instruct-fp8-fast";
 
-    private readonly RedisServer _redis = new();
-    private readonly EmulatorFactory _emulator = new();
-
-    public Task InitializeAsync() => _redis.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_shadow_model_runs_and_is_recorded_but_its_output_is_never_used()
     {
-        using var host = WorkerHost.Build(_redis, _emulator);
+        using var host = WorkerHost.Build(Redis, Emulator);
         await host.Services.GetRequiredService<RoutingStore>().ChangeAsync(
             doc => doc with { Stages = new(doc.Stages) { [1] = doc.For(1) with { Shadow = Shadow } } },
             "change", "test", "Shadow FP8 on stage 1");

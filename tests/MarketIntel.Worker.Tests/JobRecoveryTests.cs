@@ -9,50 +9,39 @@ using StackExchange.Redis;
 
 namespace MarketIntel.Worker.Tests;
 
-public sealed class JobRecoveryTests : IAsyncLifetime
+public sealed class JobRecoveryTests : RedisAndEmulatorTest
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(90);
-
-    private readonly RedisServer _redis = new();
-    private readonly EmulatorFactory _emulator = new();
-
-    public Task InitializeAsync() => _redis.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_job_left_pending_by_a_dead_worker_is_claimed_and_finished_by_another()
     {
-        var store = new JobStore(_redis.Connection!, TimeProvider.System);
+        var store = new JobStore(Redis.Connection!, TimeProvider.System);
         var job = NewJob();
         await store.CreateAsync(job);
         await EnsureGroupAsync();
         // A worker reads the entry and dies before acknowledging it.
-        var taken = await _redis.Connection!.GetDatabase().StreamReadGroupAsync(RedisKeys.JobQueue, RedisKeys.WorkerGroup, "dead-worker", ">", count: 1);
+        var taken = await Redis.Connection!.GetDatabase().StreamReadGroupAsync(RedisKeys.JobQueue, RedisKeys.WorkerGroup, "dead-worker", ">", count: 1);
         Assert.Single(taken);
 
-        using var host = WorkerHost.Build(_redis, _emulator);
+        using var host = WorkerHost.Build(Redis, Emulator);
         await host.StartAsync();
         var finished = await WaitForTerminalAsync(store, job.Id);
         await host.StopAsync();
 
         Assert.Equal(JobStatus.Succeeded, finished.Status);
         Assert.All(finished.Stages.Values, s => Assert.Equal(StageStatus.Succeeded, s.Status));
-        var pending = await _redis.Connection.GetDatabase().StreamPendingAsync(RedisKeys.JobQueue, RedisKeys.WorkerGroup);
+        var pending = await Redis.Connection.GetDatabase().StreamPendingAsync(RedisKeys.JobQueue, RedisKeys.WorkerGroup);
         Assert.Equal(0, pending.PendingMessageCount);
     }
 
     [Fact]
     public async Task A_resumed_job_does_not_run_the_stages_it_had_finished()
     {
-        var store = new JobStore(_redis.Connection!, TimeProvider.System);
+        var store = new JobStore(Redis.Connection!, TimeProvider.System);
         var first = NewJob();
         await store.CreateAsync(first);
-        using (var host = WorkerHost.Build(_redis, _emulator))
+        using (var host = WorkerHost.Build(Redis, Emulator))
         {
             await host.StartAsync();
             await WaitForTerminalAsync(store, first.Id);
@@ -67,7 +56,7 @@ public sealed class JobRecoveryTests : IAsyncLifetime
         var output = await store.GetLatestOutputAsync(first.Id, 1);
         await store.AppendOutputAsync(resumed.Id, 1, _ => output!);
         await store.SetStageAsync(resumed.Id, stage1);
-        using (var host = WorkerHost.Build(_redis, _emulator))
+        using (var host = WorkerHost.Build(Redis, Emulator))
         {
             await host.StartAsync();
             var finished = await WaitForTerminalAsync(store, resumed.Id);
@@ -96,7 +85,7 @@ public sealed class JobRecoveryTests : IAsyncLifetime
     {
         try
         {
-            await _redis.Connection!.GetDatabase().StreamCreateConsumerGroupAsync(RedisKeys.JobQueue, RedisKeys.WorkerGroup, "0-0");
+            await Redis.Connection!.GetDatabase().StreamCreateConsumerGroupAsync(RedisKeys.JobQueue, RedisKeys.WorkerGroup, "0-0");
         }
         catch (RedisServerException e) when (e.Message.Contains("BUSYGROUP"))
         {

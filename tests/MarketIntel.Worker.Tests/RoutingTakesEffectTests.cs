@@ -6,33 +6,22 @@ using Microsoft.Extensions.Hosting;
 
 namespace MarketIntel.Worker.Tests;
 
-public sealed class RoutingTakesEffectTests : IAsyncLifetime
+public sealed class RoutingTakesEffectTests : RedisAndEmulatorTest
 {
     private const string Stable = "@cf/meta/llama-3.1-70b-instruct";
     private const string Fast = "@cf/meta/llama-3.1-70b-instruct-fp8-fast";
 
-    private readonly RedisServer _redis = new();
-    private readonly EmulatorFactory _emulator = new();
-
-    public Task InitializeAsync() => _redis.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_routing_change_and_a_rollback_reach_the_next_stage_call_of_a_running_worker()
     {
-        using var host = WorkerHost.Build(_redis, _emulator);
+        using var host = WorkerHost.Build(Redis, Emulator);
         var routing = host.Services.GetRequiredService<RoutingStore>();
         var store = host.Services.GetRequiredService<JobStore>();
         await host.StartAsync();
 
         var before = await RunAsync(store);
         // Another process (the api) changes the routing while this worker keeps running.
-        var other = new RoutingStore(_redis.Connection!, Microsoft.Extensions.Options.Options.Create(new MarketIntel.Pipeline.Routing.RoutingOptions()), TimeProvider.System);
+        var other = new RoutingStore(Redis.Connection!, Microsoft.Extensions.Options.Options.Create(new MarketIntel.Pipeline.Routing.RoutingOptions()), TimeProvider.System);
         var change = await other.ChangeAsync(d => d with { Stages = new(d.Stages) { [1] = d.For(1) with { Stable = Fast } } }, "change", "alice", "Try FP8 on stage 1");
         var during = await RunAsync(store);
         var rollback = await other.RollbackAsync(change.PreviousVersion!.Value, "alice", "Back");

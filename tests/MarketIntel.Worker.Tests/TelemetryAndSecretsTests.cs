@@ -18,22 +18,11 @@ namespace MarketIntel.Worker.Tests;
 /// A job on "Workers AI" credentials (served by the emulator): its spans and metrics, read through the OpenTelemetry
 /// in-memory exporter, and a search of every log line, span attribute and error text for the API token.
 /// </summary>
-public sealed class TelemetryAndSecretsTests : IAsyncLifetime
+public sealed class TelemetryAndSecretsTests : RedisAndEmulatorTest
 {
     private const string Token = "cf-token-7Qz9-SECRET-do-not-log";
     private const string Stable = "@cf/meta/llama-3.1-70b-instruct";
     private const string Failing = "@cf/meta/llama-3.1-70b-instruct-fp8-fast";
-
-    private readonly RedisServer _redis = new();
-    private readonly EmulatorFactory _emulator = new();
-
-    public Task InitializeAsync() => _redis.InitializeAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_job_leaves_a_trace_with_a_span_per_stage_attempt_metrics_and_no_token_anywhere()
@@ -41,7 +30,7 @@ public sealed class TelemetryAndSecretsTests : IAsyncLifetime
         var spans = new List<Activity>();
         var metrics = new List<Metric>();
         var logs = new ConcurrentQueue<string>();
-        using var host = WorkerHost.Build(_redis, _emulator,
+        using var host = WorkerHost.Build(Redis, Emulator,
             new Dictionary<string, string?>
             {
                 ["Providers:workers-ai:AccountId"] = "acc-123",
@@ -56,7 +45,7 @@ public sealed class TelemetryAndSecretsTests : IAsyncLifetime
                     .WithMetrics(m => m.AddMeter(PipelineTelemetry.Name).AddInMemoryExporter(metrics));
             });
         // A candidate that always fails on stage 1, so error texts exist to be searched too.
-        await _emulator.CreateClient().PutAsJsonAsync($"/admin/profiles/{Failing}", new JsonObject { ["http500Rate"] = 1.0 });
+        await Emulator.CreateClient().PutAsJsonAsync($"/admin/profiles/{Failing}", new JsonObject { ["http500Rate"] = 1.0 });
         await host.Services.GetRequiredService<RoutingStore>().ChangeAsync(
             doc => doc with { Stages = new(doc.Stages) { [1] = doc.For(1) with { Candidate = Failing, CandidateShare = 100 } } },
             "change", "test", "A failing candidate");

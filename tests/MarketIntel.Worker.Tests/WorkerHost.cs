@@ -54,3 +54,19 @@ internal static class WorkerHost
         return builder.Build();
     }
 }
+
+/// <summary>A test class with its own real Redis and in-process emulator, started and stopped around it.</summary>
+public abstract class RedisAndEmulatorTest : IAsyncLifetime
+{
+    protected RedisServer Redis { get; } = new();
+
+    protected EmulatorFactory Emulator { get; } = new();
+
+    public Task InitializeAsync() => Redis.InitializeAsync();
+
+    public async Task DisposeAsync()
+    {
+        await Emulator.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}

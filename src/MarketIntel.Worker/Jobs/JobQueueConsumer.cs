@@ -107,13 +107,17 @@ public sealed class JobQueueConsumer(
         // The lease outlives the claim threshold: a live worker whose heartbeat is late (a busy machine) keeps its job
         // even if its entry is claimed; only a worker silent for twice the threshold loses it.
         var leaseTime = settings.ClaimIdleAfter * 2;
+        var leased = false;
         try
         {
             if (!await db.StringSetAsync(leaseKey, _consumer, leaseTime, When.NotExists))
             {
+                // Possibly this very worker, still running the job after a late heartbeat let its entry be claimed:
+                // the lease is not ours to release here.
                 logger.LogInformation("Job {JobId} is running on {Owner}; leaving it", jobId, (string?)await db.StringGetAsync(leaseKey));
                 return;
             }
+            leased = true;
 
             using var heartbeatStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var heartbeat = HeartbeatAsync(entry.Id, leaseKey, leaseTime, heartbeatStop.Token);
@@ -143,7 +147,10 @@ public sealed class JobQueueConsumer(
         }
         finally
         {
-            await ReleaseLeaseAsync(db, leaseKey);
+            if (leased)
+            {
+                await ReleaseLeaseAsync(db, leaseKey);
+            }
         }
     }
 
