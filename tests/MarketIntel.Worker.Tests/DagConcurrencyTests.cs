@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MarketIntel.Pipeline;
+using MarketIntel.Pipeline.Samples;
 using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Profiles;
 using MarketIntel.Storage;
@@ -30,7 +31,7 @@ public sealed class DagConcurrencyTests : RedisAndEmulatorTest
         var store = host.Services.GetRequiredService<JobStore>();
         await host.StartAsync();
 
-        var sample = PipelineJson.Deserialize<SampleFile>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "relationships-couples-communication.json")))!;
+        var sample = SampleSuite.Get("relationships-couples-communication");
         var job = new JobRecord
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -74,6 +75,4 @@ public sealed class DagConcurrencyTests : RedisAndEmulatorTest
         }
         return (start, end);
     }
-
-    private sealed record SampleFile(string Name, BusinessProfile Profile, OfferPreferences Preferences);
 }

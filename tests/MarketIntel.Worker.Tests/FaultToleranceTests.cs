@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MarketIntel.Pipeline;
+using MarketIntel.Pipeline.Samples;
 using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Profiles;
 using MarketIntel.Pipeline.Routing;
@@ -88,7 +89,7 @@ public sealed class FaultToleranceTests : RedisAndEmulatorTest
 
     private static JobRecord FullJob()
     {
-        var sample = PipelineJson.Deserialize<SampleFile>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "wealth-executive-coaching.json")))!;
+        var sample = SampleSuite.Get("wealth-executive-coaching");
         return new JobRecord
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -100,8 +101,6 @@ public sealed class FaultToleranceTests : RedisAndEmulatorTest
             Stages = JobKinds.StagesOf(JobKind.Full),
         };
     }
-
-    private sealed record SampleFile(string Name, BusinessProfile Profile, OfferPreferences Preferences);
 }
 
 public sealed class ShadowTests : RedisAndEmulatorTest

@@ -1,4 +1,5 @@
 using MarketIntel.Pipeline;
+using MarketIntel.Pipeline.Samples;
 using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Profiles;
 using MarketIntel.Storage;
@@ -70,7 +71,7 @@ public sealed class JobRecoveryTests : RedisAndEmulatorTest
 
     internal static JobRecord NewJob()
     {
-        var sample = PipelineJson.Deserialize<SampleFile>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "wealth-executive-coaching.json")))!;
+        var sample = SampleSuite.Get("wealth-executive-coaching");
         return new JobRecord
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -105,6 +106,4 @@ public sealed class JobRecoveryTests : RedisAndEmulatorTest
             await Task.Delay(100, timeout.Token);
         }
     }
-
-    private sealed record SampleFile(string Name, BusinessProfile Profile, OfferPreferences Preferences);
 }

@@ -1,4 +1,5 @@
 using MarketIntel.Pipeline;
+using MarketIntel.Pipeline.Samples;
 using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Profiles;
 using MarketIntel.Pipeline.Rollout;
@@ -331,7 +332,7 @@ public sealed class RolloutTests : IAsyncLifetime
 
     private static JobRecord FullJob()
     {
-        var sample = PipelineJson.Deserialize<SampleFile>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Samples", "wealth-executive-coaching.json")))!;
+        var sample = SampleSuite.Get("wealth-executive-coaching");
         return new JobRecord
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -342,6 +343,4 @@ public sealed class RolloutTests : IAsyncLifetime
             Stages = JobKinds.StagesOf(JobKind.Full),
         };
     }
-
-    private sealed record SampleFile(string Name, BusinessProfile Profile, OfferPreferences Preferences);
 }
