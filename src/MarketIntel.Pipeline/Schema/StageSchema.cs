@@ -24,7 +24,8 @@ public static class StageSchema
 
     public static JsonObject For<T>() => For(typeof(T));
 
-    private static JsonObject Generate(Type type)
+    /// <summary>Uncached; internal for the schema-generation benchmark.</summary>
+    internal static JsonObject Generate(Type type)
     {
         var exporterOptions = new JsonSchemaExporterOptions
         {

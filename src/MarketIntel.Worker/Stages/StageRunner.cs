@@ -221,6 +221,8 @@ public sealed class StageRunner(
             telemetry.Attempt(stage.Number, spec.Id, kind, 0, 0, 0, null, valid: false);
             return (failed, null, null);
         }
+        // The attempt's duration is the model's latency (with provider retries): parsing and validating are ours.
+        var modelLatency = stopwatch.Elapsed;
         RecordRetries(stage.Number, spec.Id, callContext);
 
         var reply = response.Text ?? "";
@@ -242,7 +244,7 @@ public sealed class StageRunner(
             Route = kind,
             Outcome = validation.IsValid ? AttemptOutcome.Succeeded : AttemptOutcome.Invalid,
             StartedAt = started,
-            DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+            DurationMs = modelLatency.TotalMilliseconds,
             TokensIn = tokensIn,
             TokensOut = tokensOut,
             Cost = cost,

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using MarketIntel.Pipeline;
+using MarketIntel.Pipeline.Samples;
+
+namespace MarketIntel.Bench.App;
+
+/// <summary>The parts of the api's job view the benchmark reads.</summary>
+internal sealed record JobResult(string Id, string Status, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt, IReadOnlyList<StageResult> Stages)
+{
+    public bool Succeeded => Status == "succeeded";
+
+    public bool IsTerminal => Status is "succeeded" or "failed" or "cancelled";
+
+    /// <summary>From the api accepting the job to the worker finishing it (server clocks, one machine).</summary>
+    public TimeSpan WallTime => FinishedAt!.Value - CreatedAt;
+}
+
+internal sealed record StageResult(int Stage, string Status, bool Cached, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    double? DurationMs, IReadOnlyList<AttemptResult> Attempts)
+{
+    /// <summary>Time spent waiting for the model for this stage's own output (shadow calls run beside it).</summary>
+    public TimeSpan ModelTime => TimeSpan.FromMilliseconds(Attempts.Where(a => a.Route != "shadow" && !a.CacheHit).Sum(a => a.DurationMs));
+}
+
+internal sealed record AttemptResult(string Route, string Outcome, double DurationMs, bool CacheHit);
+
+/// <summary>Submits full jobs to the api and waits for them by polling their view.</summary>
+internal sealed class JobClient(HttpClient api)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(15);
+
+    /// <summary>A full job (stages 1-13) for <paramref name="sample"/>; a distinct <paramref name="variant"/> makes
+    /// distinct inputs, so nothing comes from the stage cache.</summary>
+    public async Task<string> SubmitAsync(SampleProfile sample, int variant)
+    {
+        var profile = sample.Profile with { BusinessName = $"{sample.Profile.BusinessName} {variant}" };
+        var body = new JsonObject
+        {
+            ["kind"] = "full",
+            ["profile"] = PipelineJson.ToNode(profile),
+            ["preferences"] = PipelineJson.ToNode(sample.Preferences),
+        };
+        using var response = await api.PostAsJsonAsync("/api/jobs", body);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST /api/jobs answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+        var job = await response.Content.ReadFromJsonAsync<JobResult>(Json);
+        return job!.Id;
+    }
+
+    public async Task<JobResult> GetAsync(string id) =>
+        await api.GetFromJsonAsync<JobResult>($"/api/jobs/{id}", Json) ?? throw new InvalidOperationException($"Job {id} not found.");
+
+    /// <summary>Polls until the job is terminal; a failed job stops the benchmark, since its timings would mislead.</summary>
+    public async Task<JobResult> WaitAsync(string id, TimeSpan pollInterval)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var job = await GetAsync(id);
+            if (job.IsTerminal)
+            {
+                return job.Succeeded ? job : throw new InvalidOperationException($"Job {id} ended {job.Status}: {job.Error}");
+            }
+            if (deadline.Elapsed > JobTimeout)
+            {
+                throw new TimeoutException($"Job {id} still {job.Status} after {JobTimeout.TotalMinutes} minutes.");
+            }
+            await Task.Delay(pollInterval);
+        }
+    }
+
+    /// <summary>Submits and waits, returning the job and the client's own end-to-end time (POST sent → terminal seen).</summary>
+    public async Task<(JobResult Job, TimeSpan EndToEnd)> RunAsync(SampleProfile sample, int variant, TimeSpan pollInterval)
+    {
+        var clock = Stopwatch.StartNew();
+        var id = await SubmitAsync(sample, variant);
+        var job = await WaitAsync(id, pollInterval);
+        return (job, clock.Elapsed);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using MarketIntel.Bench.App;
+using MarketIntel.Bench.Micro;
+
+// eng/bench.sh builds Release and runs "app" then "micro"; see docs/benchmarks.md.
+return args switch
+{
+    ["app", .. var rest] => await RunAppAsync(rest),
+    ["micro", .. var rest] => RunMicro(rest),
+    _ => Usage(),
+};
+
+static async Task<int> RunAppAsync(string[] args)
+{
+    if (!TryParse(args, out var options, out var error))
+    {
+        Console.Error.WriteLine(error);
+        return Usage();
+    }
+    var report = await new AppBenchmark(options, Console.Out).RunAsync();
+    var path = Path.Combine("artifacts", "bench", "app.md");
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    await File.WriteAllTextAsync(path, report);
+    Console.WriteLine($"Written to {Path.GetFullPath(path)}");
+    return 0;
+}
+
+static int RunMicro(string[] args)
+{
+    // In-process: no nested build of a generated project, and short but repeated iterations; medians are reported.
+    var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+        .WithWarmupCount(3).WithIterationCount(15).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150));
+    var config = DefaultConfig.Instance.AddJob(job)
+        .WithArtifactsPath(Path.Combine("artifacts", "bench", "micro"))
+        .AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median);
+    BenchmarkSwitcher.FromTypes([typeof(StageBenchmarks)]).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+    return 0;
+}
+
+static bool TryParse(string[] args, out AppBenchmarkOptions options, out string? error)
+{
+    options = new AppBenchmarkOptions();
+    error = null;
+    for (var i = 0; i < args.Length; i += 2)
+    {
+        if (i + 1 >= args.Length)
+        {
+            error = $"{args[i]} needs a value.";
+            return false;
+        }
+        var value = args[i + 1];
+        var ok = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= 0;
+        var count = (int)number;
+        switch (args[i])
+        {
+            case "--overhead-jobs" when ok && count >= 1: options = options with { OverheadJobs = count }; break;
+            case "--cached-jobs" when ok && count >= 1: options = options with { CachedJobs = count }; break;
+            case "--realistic-jobs" when ok && count >= 1: options = options with { RealisticJobs = count }; break;
+            case "--latency-scale" when ok && number > 0: options = options with { RealisticLatencyScale = number }; break;
+            case "--throughput-jobs" when ok && count >= 1: options = options with { ThroughputJobs = count }; break;
+            case "--throughput-rounds" when ok && count >= 1: options = options with { ThroughputRounds = count }; break;
+            case "--warmup-jobs" when ok: options = options with { WarmupJobs = count }; break;
+            default:
+                error = $"Unknown option or bad value: {args[i]} {value}";
+                return false;
+        }
+    }
+    if (options.CachedJobs > options.OverheadJobs)
+    {
+        error = "--cached-jobs reruns jobs of the overhead scenario, so it cannot exceed --overhead-jobs.";
+        return false;
+    }
+    return true;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        Usage:
+          MarketIntel.Bench app [--overhead-jobs 40] [--cached-jobs 20] [--realistic-jobs 3] [--latency-scale 1]
+                                [--throughput-jobs 40] [--throughput-rounds 3] [--warmup-jobs 3]
+          MarketIntel.Bench micro [BenchmarkDotNet arguments, e.g. --filter *Validate*]
+        """);
+    return 2;
+}
