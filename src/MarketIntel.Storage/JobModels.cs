@@ -102,6 +102,8 @@ public sealed record StageAttempt
     public bool Reask { get; init; }
     /// <summary>Provider-level retries (429, 5xx, timeouts) spent inside this attempt.</summary>
     public int Retries { get; init; }
+    /// <summary>Why each of those retries was made ("HTTP 500", "timeout after 45 s", ...), in order.</summary>
+    public IReadOnlyList<string> RetryReasons { get; init; } = [];
     public string? FinishReason { get; init; }
     /// <summary>Placeholders and empty fields the validator found in this answer (evaluation metrics).</summary>
     public int Placeholders { get; init; }

@@ -85,6 +85,38 @@ public sealed class FaultToleranceTests : RedisAndEmulatorTest
         Assert.True(stats["outcomes"]!["http429"]!.GetValue<int>() > 0);
     }
 
+    [Fact]
+    public async Task A_report_reasked_on_a_24k_model_is_sent_without_the_previous_report_so_the_reask_fits_the_window()
+    {
+        const string Fp8Fast = "@cf/meta/llama-3.1-70b-instruct-fp8-fast";
+        using var host = WorkerHost.Build(Redis, Emulator);
+        await host.Services.GetRequiredService<RoutingStore>().ChangeAsync(
+            doc => doc with { Stages = new(doc.Stages) { [6] = doc.For(6) with { Stable = Fp8Fast } } },
+            "change", "test", "Stage 6 on a model that always leaves a placeholder");
+        var emulator = Emulator.CreateClient();
+        var profile = (await emulator.GetFromJsonAsync<JsonObject>("/admin/profiles"))![Fp8Fast]!.AsObject();
+        profile["placeholderRate"] = 1.0;
+        (await emulator.PutAsJsonAsync($"/admin/profiles/{Fp8Fast}", profile)).EnsureSuccessStatusCode();
+        var store = host.Services.GetRequiredService<JobStore>();
+        await host.StartAsync();
+
+        var job = JobRecoveryTests.NewJob() with { Stages = [1, 2, 3, 4, 5, 6] };
+        await store.CreateAsync(job);
+        var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
+        await host.StopAsync();
+
+        // A report of some 9K tokens plus the prompt and a 12K output budget overflows a 24K window: re-asks that carried
+        // the previous report were refused with HTTP 400 and the stage failed on a provider error instead of its findings.
+        var stage6 = done.Stages[6];
+        Assert.Equal(StageStatus.Failed, stage6.Status);
+        Assert.StartsWith("Stage 6 (Report Synthesis) output from", stage6.Error);
+        Assert.Equal([false, true, true], stage6.Attempts.Select(a => a.Reask));
+        Assert.All(stage6.Attempts, a => Assert.Equal(AttemptOutcome.Invalid, a.Outcome));
+        var stats = await emulator.GetFromJsonAsync<JsonObject>("/admin/stats");
+        Assert.Equal(3, stats!["models"]![Fp8Fast]!["outcomes"]!["placeholder"]!.GetValue<int>());
+        Assert.Null(stats["outcomes"]!["context400"]);
+    }
+
     private static int _counter;
 
     private static JobRecord FullJob()

@@ -13,7 +13,8 @@ namespace MarketIntel.Api.Jobs;
 /// <summary>
 /// Server-Sent Events from a job's Redis event stream: <c>id:</c> is the stream entry id (so a reconnecting client's
 /// <c>Last-Event-ID</c> resumes right after it), <c>event:</c> the event type, <c>data:</c> the event as JSON. Polls the
-/// stream until the job is terminal and every event is sent, with a comment heartbeat while nothing happens.
+/// stream until the job is terminal and every event is sent (or the api stops), with a comment heartbeat while nothing
+/// happens.
 /// </summary>
 /// <remarks>
 /// Written by hand rather than with <c>TypedResults.ServerSentEvents</c>: that result has no way to write comment
@@ -40,6 +41,10 @@ public sealed partial class JobEventStream(string jobId, string afterId) : IResu
         var time = httpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
         var response = httpContext.Response;
         var aborted = httpContext.RequestAborted;
+        // A stopping api ends the stream between events, so shutdown is not held up until its timeout cuts the stream
+        // mid-event; the client reconnects with Last-Event-ID and misses nothing. Writes stop only for the client.
+        var stopping = httpContext.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(aborted, stopping);
 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/event-stream; charset=utf-8";
@@ -53,7 +58,7 @@ public sealed partial class JobEventStream(string jobId, string afterId) : IResu
             var last = afterId == "0" ? "0-0" : afterId;
             var lastWrite = time.GetTimestamp();
             var quietTerminalPolls = 0;
-            while (!aborted.IsCancellationRequested)
+            while (!ended.IsCancellationRequested)
             {
                 var events = await store.ReadEventsAsync(jobId, last, BatchSize);
                 if (events.Count > 0)
@@ -92,12 +97,12 @@ public sealed partial class JobEventStream(string jobId, string afterId) : IResu
                     await WriteAsync(response, ": heartbeat\n\n", aborted);
                     lastWrite = time.GetTimestamp();
                 }
-                await Task.Delay(PollInterval, time, aborted);
+                await Task.Delay(PollInterval, time, ended.Token);
             }
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or the api is stopping.
         }
     }
 

@@ -170,9 +170,22 @@ public sealed class StageRunner(
 
             // Re-ask with the validator's findings: a different request, so the provider cannot replay the bad answer.
             telemetry.Retry(stage.Number, modelId, "validation");
-            messages.Add(new ChatMessage(ChatRole.Assistant, content ?? ""));
-            messages.Add(new ChatMessage(ChatRole.User, ReaskPrompt(stage, attempt.Errors)));
+            messages = ReaskMessages(messages, content, ReaskPrompt(stage, attempt.Errors), spec, maxTokens);
         }
+    }
+
+    /// <summary>
+    /// The conversation of a re-ask: the previous answer and the validator's findings. When the previous answer would
+    /// push the request past the model's window (a full report on a 24K model), the findings go with the original prompt
+    /// alone; otherwise the provider would refuse the re-ask as too long.
+    /// </summary>
+    private static List<ChatMessage> ReaskMessages(List<ChatMessage> messages, string? previous, string findings, ModelSpec spec, int maxTokens)
+    {
+        List<ChatMessage> withAnswer = [.. messages, new(ChatRole.Assistant, previous ?? ""), new(ChatRole.User, findings)];
+        var inputTokens = ContextBudget.EstimateTokens(withAnswer.Sum(m => m.Text.Length));
+        return inputTokens + maxTokens + ContextBudget.SafetyTokens <= spec.ContextWindow
+            ? withAnswer
+            : [messages[0], messages[1], new(ChatRole.User, findings)];
     }
 
     private async Task<(StageAttempt Attempt, string? Content, ValidationResult? Validation)> CallAsync(
@@ -214,6 +227,7 @@ public sealed class StageRunner(
                 StartedAt = started,
                 DurationMs = stopwatch.Elapsed.TotalMilliseconds,
                 Retries = callContext.Retries,
+                RetryReasons = callContext.RetryReasons.ToList(),
                 Reask = reask,
                 Fallback = kind == RouteKind.Fallback,
                 Errors = [reason],
@@ -250,6 +264,7 @@ public sealed class StageRunner(
             Cost = cost,
             QualityScore = validation.QualityScore,
             Retries = callContext.Retries,
+            RetryReasons = callContext.RetryReasons.ToList(),
             Reask = reask,
             Fallback = kind == RouteKind.Fallback,
             FinishReason = response.FinishReason?.Value,

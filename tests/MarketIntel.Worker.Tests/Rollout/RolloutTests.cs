@@ -287,6 +287,78 @@ public sealed class RolloutTests : IAsyncLifetime
         Assert.Equal(0, (await metrics.WindowAsync(2, Fp8)).Requests);
     }
 
+    [Theory]
+    [InlineData(1240, null)]
+    [InlineData(1300, "p95 latency: 1300 ms vs stable " + Llama31 + " 1000 ms over the last 15 min (30 % worse; allowed 25 %)")]
+    public async Task A_candidate_more_than_25_percent_slower_at_p95_than_the_stable_model_is_rolled_back_on_the_next_tick(int candidateMs, string? breach)
+    {
+        using var host = await Phase1OnCanaryAsync();
+        var metrics = host.Services.GetRequiredService<LiveMetrics>();
+        for (var i = 0; i < 20; i++)
+        {
+            await metrics.RecordAsync(2, Attempt(Fp8, quality: 98, durationMs: candidateMs));
+            await metrics.RecordAsync(2, Attempt(Llama31, quality: 98, durationMs: 1000));
+        }
+
+        await host.Services.GetRequiredService<PhaseService>().TickAsync();
+
+        await AssertStage2CanaryAsync(host, breach);
+    }
+
+    [Theory]
+    [InlineData(20, 94, "mean quality: 94.0 over 20 scored answers in the last 15 min (minimum 95)")]
+    [InlineData(20, 95, null)]
+    [InlineData(19, 60, null)] // below the minimum sample a low mean is not yet a judgement
+    public async Task A_candidate_whose_mean_quality_falls_below_95_over_the_minimum_sample_is_rolled_back_on_the_next_tick(int answers, int quality, string? breach)
+    {
+        using var host = await Phase1OnCanaryAsync();
+        var metrics = host.Services.GetRequiredService<LiveMetrics>();
+        for (var i = 0; i < answers; i++)
+        {
+            await metrics.RecordAsync(2, Attempt(Fp8, quality));
+        }
+        for (var i = 0; i < 20; i++)
+        {
+            await metrics.RecordAsync(2, Attempt(Llama31, quality: 98));
+        }
+
+        await host.Services.GetRequiredService<PhaseService>().TickAsync();
+
+        await AssertStage2CanaryAsync(host, breach);
+    }
+
+    /// <summary>Phase 1 (stages 1-3 to FP8 at 10 %) on canary, with healthy traffic on stages 1 and 3.</summary>
+    private async Task<IHost> Phase1OnCanaryAsync()
+    {
+        var host = FakeClockHost();
+        await host.Services.GetRequiredService<RedisEvaluationVerdicts>().RecordAsync(1, passed: true);
+        var applied = await host.Services.GetRequiredService<PhaseService>().ApplyAsync(1, "ops", "Phase 1", approved: false);
+        Assert.True(applied.Applied, string.Join(" ", applied.Refusals));
+        await RecordHealthyAsync(host, [1, 3]);
+        return host;
+    }
+
+    /// <summary>Without a breach phase 1 stays on canary; with one, the monitor takes the whole phase off and says why.</summary>
+    private static async Task AssertStage2CanaryAsync(IHost host, string? breach)
+    {
+        var routing = host.Services.GetRequiredService<RoutingStore>();
+        var document = await routing.GetActiveAsync();
+        var state = await host.Services.GetRequiredService<PhaseStateStore>().GetAsync(1);
+        var latest = (await routing.HistoryAsync())[0];
+        if (breach is null)
+        {
+            Assert.Equal(PhaseStatus.Canary, state.Status);
+            Assert.All(new[] { 1, 2, 3 }, s => Assert.Equal((Fp8, 10), (document.For(s).Candidate!, document.For(s).CandidateShare)));
+            Assert.Equal("phase-apply", latest.Kind);
+            return;
+        }
+        Assert.Equal(PhaseStatus.RolledBack, state.Status);
+        Assert.All(new[] { 1, 2, 3 }, s => Assert.Equal((Llama31, 0), (document.For(s).Stable, document.For(s).CandidateShare)));
+        Assert.Equal(("auto-rollback", PhaseService.MonitorActor), (latest.Kind, latest.Actor));
+        Assert.Equal($"Stage 2 candidate {Fp8} broke the canary thresholds: {breach}. Phase 1 rolled back.", latest.Reason);
+        Assert.Equal(latest.Reason, state.Reason);
+    }
+
     private IHost FakeClockHost(IReadOnlyList<RolloutPhase>? plan = null) =>
         WorkerHost.Build(_redis, _emulator, configure: builder =>
         {
