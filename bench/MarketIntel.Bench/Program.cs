@@ -1,8 +1,4 @@
 using System.Globalization;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using MarketIntel.Bench.App;
 using MarketIntel.Bench.Micro;
 
@@ -31,13 +27,12 @@ static async Task<int> RunAppAsync(string[] args)
 
 static int RunMicro(string[] args)
 {
-    // In-process: no nested build of a generated project, and short but repeated iterations; medians are reported.
-    var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
-        .WithWarmupCount(3).WithIterationCount(15).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150));
-    var config = DefaultConfig.Instance.AddJob(job)
-        .WithArtifactsPath(Path.Combine("artifacts", "bench", "micro"))
-        .AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median);
-    BenchmarkSwitcher.FromTypes([typeof(StageBenchmarks)]).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+    var table = MicroBenchmarks.Run(args);
+    Console.WriteLine(table);
+    var path = Path.Combine("artifacts", "bench", "micro.md");
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    File.WriteAllText(path, table);
+    Console.WriteLine($"Written to {Path.GetFullPath(path)}");
     return 0;
 }
 
