@@ -29,13 +29,14 @@ public sealed class SeededPagesTests(SeededApp app) : IClassFixture<SeededApp>
         Assert.True(await NotPwnedAsync(page));
 
         await page.GotoAsync($"/report.html?id={id}");
-        await Expect(page.Locator("#toc li").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#report-title")).ToContainTextAsync(Image);
         var frame = page.FrameLocator("#report-frame");
+        await Expect(frame.Locator("nav.toc li").First).ToBeVisibleAsync();
         await Expect(frame.Locator("h1")).ToBeVisibleAsync();
         await Expect(frame.Locator("script")).ToHaveCountAsync(0);
         await Expect(frame.Locator("[onerror]")).ToHaveCountAsync(0);
         await Expect(frame.Locator("a[href^='javascript']")).ToHaveCountAsync(0);
-        await Expect(page.Locator("#toc")).ToContainTextAsync("<img");
+        await Expect(frame.Locator("nav.toc")).ToContainTextAsync("<img");
         await page.WaitForTimeoutAsync(300);
         Assert.True(await NotPwnedAsync(page));
 
