@@ -107,10 +107,19 @@ public abstract class WebApp : IAsyncLifetime
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => PageErrors.Add(error);
+        // A resource the Content-Security-Policy refuses breaks a page without any script error.
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                PageErrors.Add($"{message.Text} ({message.Location})");
+            }
+        };
         return page;
     }
 
-    /// <summary>Uncaught script errors of any page (a broken module would otherwise fail silently).</summary>
+    /// <summary>Uncaught script errors and Content-Security-Policy violations of any page (a broken module or a
+    /// refused script would otherwise fail silently).</summary>
     public List<string> PageErrors { get; } = [];
 
     /// <summary>Posts a research job for the shipped sample profile; answers its id.</summary>
