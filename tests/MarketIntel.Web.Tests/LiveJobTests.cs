@@ -6,8 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace MarketIntel.Web.Tests;
 
 /// <summary>
-/// The job page against a running pipeline whose models the test slows down: cancel, and live progress that survives a
-/// failed and a dropped event stream.
+/// The job page against a running pipeline whose models the test slows down: cancel, rerun of stale stages, and live
+/// progress that survives a failed and a dropped event stream.
 /// </summary>
 public sealed class LiveJobTests(RunningApp app) : IClassFixture<RunningApp>, IAsyncLifetime
 {
@@ -37,6 +37,42 @@ public sealed class LiveJobTests(RunningApp app) : IClassFixture<RunningApp>, IA
         var job = await GetJobAsync(id);
         Assert.Equal("cancelled", (string?)job["status"]);
         Assert.All(job["stages"]!.AsArray(), stage => Assert.Equal("cancelled", (string?)stage!["status"]));
+        Assert.Empty(app.PageErrors);
+    }
+
+    [Fact]
+    public async Task Rerun_of_stale_stages_runs_them_again()
+    {
+        var id = await app.CreateResearchJobAsync();
+        await app.WaitForJobAsync(id, "succeeded");
+        var edit = (await app.Http.GetFromJsonAsync<JsonObject>($"/api/jobs/{id}/stages/2"))!["content"]!.AsObject();
+        edit["price_justification"] = "Clients recover the fee within one promotion cycle, by their own numbers.";
+        (await app.Http.PutAsJsonAsync($"/api/jobs/{id}/stages/2", edit)).EnsureSuccessStatusCode();
+        var stale = StaleStages(await GetJobAsync(id));
+        Assert.NotEmpty(stale);
+
+        var page = await app.NewPageAsync();
+        await page.GotoAsync($"/job.html?id={id}");
+        await Expect(page.Locator(".stage:has(.badge.stale)")).ToHaveCountAsync(stale.Count);
+        await Expect(page.Locator("#rerun")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = WebApp.ScreenshotPath("job-stale"), FullPage = true });
+
+        // Slow models, so that the stages are seen running again before they succeed.
+        await app.SlowModelsAsync(TimeSpan.FromSeconds(2));
+        await page.ClickAsync("#rerun");
+
+        await Expect(page.Locator($".stage[data-stage='{stale[0]}']")).Not.ToHaveAttributeAsync("data-status", "succeeded");
+        await Expect(page.Locator("#rerun")).ToBeHiddenAsync();
+        await Expect(page.Locator(".stage[data-status=succeeded]")).ToHaveCountAsync(6, Slow);
+        await Expect(page.Locator("#job-summary")).ToContainTextAsync("Status: succeeded");
+        await Expect(page.Locator(".badge.stale")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".stage")).ToHaveCountAsync(6);
+
+        var job = await GetJobAsync(id);
+        Assert.Equal("succeeded", (string?)job["status"]);
+        Assert.Empty(StaleStages(job));
+        // Their input changed, so the stale stages called a model again rather than the cache.
+        Assert.All(job["stages"]!.AsArray().Where(s => stale.Contains((int)s!["stage"]!)), s => Assert.False((bool)s!["cached"]!));
         Assert.Empty(app.PageErrors);
     }
 
@@ -85,6 +121,9 @@ public sealed class LiveJobTests(RunningApp app) : IClassFixture<RunningApp>, IA
     }
 
     private async Task<JsonObject> GetJobAsync(string id) => (await app.Http.GetFromJsonAsync<JsonObject>($"/api/jobs/{id}"))!;
+
+    private static List<int> StaleStages(JsonObject job) =>
+        job["stages"]!.AsArray().Where(s => (bool?)s!["stale"] == true).Select(s => (int)s!["stage"]!).Order().ToList();
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {

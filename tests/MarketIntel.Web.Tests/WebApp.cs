@@ -212,6 +212,25 @@ public abstract class WebApp : IAsyncLifetime
         reset.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Polls the api until the job is in one of <paramref name="statuses"/> (a generous limit, no timing).</summary>
+    public async Task<JsonObject> WaitForJobAsync(string id, params string[] statuses)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var job = (await Http.GetFromJsonAsync<JsonObject>($"/api/jobs/{id}"))!;
+            if (statuses.Contains((string?)job["status"]))
+            {
+                return job;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job {id} did not become {string.Join(" or ", statuses)}: {job.ToJsonString()}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>Posts a research job for the shipped sample profile; answers its id.</summary>
     public async Task<string> CreateResearchJobAsync()
     {
