@@ -45,7 +45,7 @@ public static class ApiExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = PageSecurityHeaders.Apply });
         app.UseRateLimiter();
         app.MapOpenApi().AddEndpointFilter(new OpenApiDocumentFilter(OpenApiDocumentFilter.DefaultDocument));
         app.MapScalarApiReference("/docs");

@@ -39,8 +39,9 @@ public class ReportTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.DoesNotContain("<link", html);
         Assert.Contains("<title>Market intelligence report: Ashley Shaw Consulting</title>", html);
         Assert.Contains("<h2 id=\"executive-summary\">Executive Summary</h2>", html);
-        Assert.Contains("<a href=\"#executive-summary\">Executive Summary</a>", html);
-        Assert.Contains("<a href=\"#market-size\">Market Size</a>", html);
+        // Each H2 an item of the contents, its H3s a list inside that item.
+        Assert.Contains("<nav class=\"toc\"><h2>Contents</h2><ul><li><a href=\"#executive-summary\">Executive Summary</a></li>" +
+            "<li><a href=\"#market-analysis\">Market Analysis</a><ul><li><a href=\"#market-size\">Market Size</a></li></ul></li>", html);
         Assert.Contains("<table>", html);
         Assert.Contains("<td>$1.2B</td>", html);
     }
@@ -81,7 +82,11 @@ public class ReportTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         // The raw HTML the model wrote is shown as text, not interpreted.
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
-        Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single().Split(';', StringSplitOptions.TrimEntries);
+        Assert.Contains("default-src 'none'", policy);
+        // Sandboxed even when opened on its own; framed only by the report page.
+        Assert.Contains("sandbox", policy);
+        Assert.Contains("frame-ancestors 'self'", policy);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Validation;
@@ -29,13 +30,14 @@ public sealed class SeededPagesTests(SeededApp app) : IClassFixture<SeededApp>
         Assert.True(await NotPwnedAsync(page));
 
         await page.GotoAsync($"/report.html?id={id}");
-        await Expect(page.Locator("#toc li").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#report-title")).ToContainTextAsync(Image);
         var frame = page.FrameLocator("#report-frame");
+        await Expect(frame.Locator("nav.toc li").First).ToBeVisibleAsync();
         await Expect(frame.Locator("h1")).ToBeVisibleAsync();
         await Expect(frame.Locator("script")).ToHaveCountAsync(0);
         await Expect(frame.Locator("[onerror]")).ToHaveCountAsync(0);
         await Expect(frame.Locator("a[href^='javascript']")).ToHaveCountAsync(0);
-        await Expect(page.Locator("#toc")).ToContainTextAsync("<img");
+        await Expect(frame.Locator("nav.toc")).ToContainTextAsync("<img");
         await page.WaitForTimeoutAsync(300);
         Assert.True(await NotPwnedAsync(page));
 
@@ -76,6 +78,61 @@ public sealed class SeededPagesTests(SeededApp app) : IClassFixture<SeededApp>
         await Expect(page.Locator("[data-field='strategic_priorities'] .error")).ToContainTextAsync("at least one");
         await Expect(page.Locator("#p-comfortable_price_range\\.min")).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(page.Locator("#p-primary_transformation")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.Empty(app.PageErrors);
+    }
+
+    [Fact]
+    public async Task Server_field_errors_appear_at_their_fields()
+    {
+        var page = await app.NewPageAsync();
+        // The forms apply the server's rules, so each request is changed on its way: only the server rejects it.
+        await page.RouteAsync("**/api/jobs", async route =>
+        {
+            var body = JsonNode.Parse(route.Request.PostData!)!;
+            if (body["profile"] is JsonObject profile)
+            {
+                profile["business_stage"] = "established";
+                profile["unique_mechanism"] = "Too short.";
+            }
+            if (body["preferences"] is JsonObject preferences)
+            {
+                preferences["strategic_priorities"] = new JsonArray("maximize_everything");
+                preferences["pricing_strategy"] = "cheapest";
+            }
+            await route.ContinueAsync(new() { PostData = Encoding.UTF8.GetBytes(body.ToJsonString()) });
+        });
+
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#sample option[value='wealth-executive-coaching']")).ToHaveCountAsync(1);
+        await page.SelectOptionAsync("#sample", "wealth-executive-coaching");
+        await page.ClickAsync("#fill-sample");
+        await page.ClickAsync("#next");
+        await page.ClickAsync("#next");
+        await page.ClickAsync("#submit");
+
+        // Back on the first step with an error; each of the api's messages at its field, the first one focused.
+        await Expect(page.Locator("#page-alert")).ToContainTextAsync("The job request is invalid.");
+        await Expect(page.Locator("#step-label")).ToContainTextAsync("Step 1 of 3");
+        var stage = page.Locator("#profile-business_stage");
+        await Expect(stage).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator("#profile-business_stage-error")).ToContainTextAsync("'established' is not allowed");
+        await Expect(stage).ToBeFocusedAsync();
+        await Expect(page.Locator("#profile-unique_mechanism")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator("#profile-unique_mechanism-error")).ToContainTextAsync("at least 50 characters");
+        await Expect(page.Locator("#profile-business_name")).Not.ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.EndsWith("/", page.Url);
+        await page.ScreenshotAsync(new() { Path = WebApp.ScreenshotPath("research-server-errors"), FullPage = true });
+
+        // The offer form: "preferences.strategic_priorities[0]" belongs to the priorities group.
+        var id = await SeedHostileJobAsync();
+        await page.GotoAsync($"/offer.html?research={id}");
+        await page.ClickAsync("#fill-prefs");
+        await page.ClickAsync("#generate");
+        await Expect(page.Locator("#page-alert")).ToContainTextAsync("The job request is invalid.");
+        await Expect(page.Locator("[data-field='strategic_priorities'] .error")).ToContainTextAsync("'maximize_everything' is not allowed");
+        await Expect(page.Locator("#p-pricing_strategy")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator("#p-pricing_strategy-error")).ToContainTextAsync("'cheapest' is not allowed");
+        Assert.DoesNotContain("job=", page.Url, StringComparison.Ordinal);
         Assert.Empty(app.PageErrors);
     }
 

@@ -47,14 +47,26 @@ public sealed class UserFlowTests(RunningApp app) : IClassFixture<RunningApp>
         await page.ReloadAsync();
         await Expect(page.Locator(".stage[data-status=succeeded]")).ToHaveCountAsync(6);
 
-        // Report: sanitised HTML in the sandboxed frame, a table of contents, downloads.
+        // Report: sanitised HTML with its table of contents in the sandboxed frame, downloads.
         await page.ClickAsync("text=Read the report");
         await page.WaitForURLAsync("**/report.html?id=*");
-        await Expect(page.Locator("#toc li").First).ToBeVisibleAsync();
-        Assert.True(await page.Locator("#toc li").CountAsync() >= 8);
-        await Expect(page.FrameLocator("#report-frame").Locator("h2").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#report-title")).ToContainTextAsync("Ashley Shaw Consulting");
+        var frame = page.FrameLocator("#report-frame");
+        var contents = frame.Locator("nav.toc a");
+        await Expect(contents.First).ToBeVisibleAsync();
+        Assert.True(await contents.CountAsync() >= 8);
         Assert.Equal("", await page.Locator("#report-frame").GetAttributeAsync("sandbox"));
         await page.ScreenshotAsync(new() { Path = WebApp.ScreenshotPath("report") });
+
+        // A contents entry scrolls the frame to its section; neither the frame nor the page navigates elsewhere.
+        var reportUrl = page.Url;
+        var entry = contents.Last;
+        var section = frame.Locator($"[id='{(await entry.GetAttributeAsync("href"))![1..]}']");
+        await Expect(section).Not.ToBeInViewportAsync();
+        await entry.ClickAsync();
+        await Expect(section).ToBeInViewportAsync();
+        await Expect(frame.Locator("h1")).ToContainTextAsync("Ashley Shaw Consulting");
+        Assert.Equal(reportUrl, page.Url);
         var markdown = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#dl-md"));
         Assert.Equal("market-intelligence-ashley-shaw-consulting.md", markdown.SuggestedFilename);
         var html = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#dl-html"));

@@ -1,12 +1,16 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using MarketIntel.Api.Jobs;
 using MarketIntel.Storage;
 using MarketIntel.Testing;
 using MarketIntel.Worker;
 using MarketIntel.Worker.Models;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,14 +22,27 @@ using Microsoft.Playwright;
 
 namespace MarketIntel.Web.Tests;
 
-/// <summary>The in-process model emulator at zero latency (reached through its TestServer handler by the worker only).</summary>
+/// <summary>
+/// The in-process model emulator (reached through its TestServer handler by the worker only). Its latency is real but
+/// every configured profile answers at once, so a test can slow the models down through <c>/admin/profiles</c>.
+/// </summary>
 public sealed class EmulatorFactory : WebApplicationFactory<MarketIntel.ModelEmulator.EmulatorOptions>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Emulator:LatencyScale", "0");
+        builder.UseSetting("Emulator:LatencyScale", "1");
         builder.UseEnvironment("Testing");
+        builder.ConfigureServices(services => services.PostConfigure<MarketIntel.ModelEmulator.EmulatorOptions>(options =>
+        {
+            options.DefaultProfile = Instant(options.DefaultProfile);
+            foreach (var model in options.Profiles.Keys.ToList())
+            {
+                options.Profiles[model] = Instant(options.Profiles[model]);
+            }
+        }));
     }
+
+    private static MarketIntel.ModelEmulator.ModelProfile Instant(MarketIntel.ModelEmulator.ModelProfile profile) => profile with { TimeToFirstTokenMs = 0, TokensPerSecond = 100_000 };
 }
 
 /// <summary>The api on Kestrel at a free loopback port, so that a real browser can reach it.</summary>
@@ -33,12 +50,61 @@ public sealed class KestrelApi(RedisServer redis) : WebApplicationFactory<Create
 {
     public const string AdminKey = "web-test-admin-key";
 
+    public EventStreams EventStreams { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:redis", redis.ConnectionString);
         builder.UseSetting("Admin:ApiKey", AdminKey);
         builder.UseEnvironment("Testing");
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(EventStreams));
     }
+}
+
+/// <summary>
+/// The api's Server-Sent Events requests: where each asked to resume (Last-Event-ID header or lastEventId query, null
+/// from the start), and the open ones, so that a test can drop them as a failing network would.
+/// </summary>
+public sealed class EventStreams : IStartupFilter
+{
+    private readonly ConcurrentDictionary<HttpContext, bool> _open = new();
+
+    public ConcurrentQueue<string?> ResumedAfter { get; } = new();
+
+    public int OpenCount => _open.Count;
+
+    /// <summary>Aborts the connection of every open event stream (the browser sees a network error mid-stream).</summary>
+    public void DropAll()
+    {
+        foreach (var context in _open.Keys)
+        {
+            context.Abort();
+        }
+    }
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            if (context.Request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) != true)
+            {
+                await nextMiddleware(context);
+                return;
+            }
+            var header = context.Request.Headers["Last-Event-ID"].ToString();
+            ResumedAfter.Enqueue(header.Length > 0 ? header : context.Request.Query["lastEventId"].FirstOrDefault());
+            _open[context] = true;
+            try
+            {
+                await nextMiddleware(context);
+            }
+            finally
+            {
+                _open.TryRemove(context, out _);
+            }
+        });
+        next(app);
+    };
 }
 
 /// <summary>
@@ -107,16 +173,68 @@ public abstract class WebApp : IAsyncLifetime
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => PageErrors.Add(error);
+        // A resource the Content-Security-Policy refuses breaks a page without any script error.
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                PageErrors.Add($"{message.Text} ({message.Location})");
+            }
+        };
         return page;
     }
 
-    /// <summary>Uncaught script errors of any page (a broken module would otherwise fail silently).</summary>
+    /// <summary>Uncaught script errors and Content-Security-Policy violations of any page (a broken module or a
+    /// refused script would otherwise fail silently).</summary>
     public List<string> PageErrors { get; } = [];
+
+    /// <summary>The api's open event streams.</summary>
+    public EventStreams EventStreams => _api!.EventStreams;
+
+    /// <summary>Every model of the emulator now takes <paramref name="timeToFirstToken"/> to answer.</summary>
+    public async Task SlowModelsAsync(TimeSpan timeToFirstToken)
+    {
+        using var emulator = _emulator.CreateClient();
+        var profiles = await emulator.GetFromJsonAsync<JsonObject>("/admin/profiles");
+        foreach (var (model, profile) in profiles!.Where(p => p.Key != "default"))
+        {
+            profile!["timeToFirstTokenMs"] = (int)timeToFirstToken.TotalMilliseconds;
+            using var put = await emulator.PutAsJsonAsync($"/admin/profiles/{model}", profile);
+            put.EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>Back to the instant profiles of the configuration.</summary>
+    public async Task ResetModelsAsync()
+    {
+        using var emulator = _emulator.CreateClient();
+        using var reset = await emulator.DeleteAsync("/admin/profiles");
+        reset.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Polls the api until the job is in one of <paramref name="statuses"/> (a generous limit, no timing).</summary>
+    public async Task<JsonObject> WaitForJobAsync(string id, params string[] statuses)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var job = (await Http.GetFromJsonAsync<JsonObject>($"/api/jobs/{id}"))!;
+            if (statuses.Contains((string?)job["status"]))
+            {
+                return job;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job {id} did not become {string.Join(" or ", statuses)}: {job.ToJsonString()}");
+            }
+            await Task.Delay(200);
+        }
+    }
 
     /// <summary>Posts a research job for the shipped sample profile; answers its id.</summary>
     public async Task<string> CreateResearchJobAsync()
     {
-        var samples = await Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/samples");
+        var samples = await Http.GetFromJsonAsync<JsonArray>("/api/samples");
         var response = await Http.PostAsJsonAsync("/api/jobs", new { kind = "research", profile = samples![0]!["profile"] });
         response.EnsureSuccessStatusCode();
         return response.Headers.Location!.ToString().Split('/')[^1];

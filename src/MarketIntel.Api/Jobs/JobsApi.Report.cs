@@ -64,8 +64,9 @@ public static partial class JobsApi
             {
                 content = ReportRenderer.ToHtml(report.Content, $"Market intelligence report: {job.Record.Profile.BusinessName}");
                 contentType = "text/html; charset=utf-8";
-                // Defence in depth: even if something slipped through the sanitiser, the browser runs no script.
-                response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; frame-ancestors 'none'";
+                // Defence in depth: even if something slipped through the sanitiser, the browser runs no script, also
+                // when the report is opened on its own (sandbox). The report page frames it, nothing else may.
+                response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; sandbox; frame-ancestors 'self'";
                 response.Headers.XContentTypeOptions = "nosniff";
             }
         }

@@ -61,7 +61,8 @@ public static class ReportRenderer
             """;
     }
 
-    /// <summary>A nested list of the H2 and H3 headings, linking to the ids the auto-identifier extension gave them.</summary>
+    /// <summary>A list of the H2 headings, each with its H3 headings as a sub-list, linking to the ids the
+    /// auto-identifier extension gave them.</summary>
     private static string TableOfContents(MarkdownDocument document)
     {
         var headings = document.Descendants<HeadingBlock>()
@@ -72,27 +73,38 @@ public static class ReportRenderer
             return "";
         }
         var html = new StringBuilder("<nav class=\"toc\"><h2>Contents</h2><ul>");
+        var inItem = false;
         var inSublist = false;
         foreach (var heading in headings)
         {
-            if (heading.Level == 3 && !inSublist)
+            var link = $"<a href=\"#{HtmlEncoder.Default.Encode(heading.GetAttributes().Id!)}\">{HtmlEncoder.Default.Encode(PlainText(heading.Inline))}</a>";
+            if (heading.Level == 3 && inItem)
             {
-                html.Append("<ul>");
-                inSublist = true;
+                if (!inSublist)
+                {
+                    html.Append("<ul>");
+                    inSublist = true;
+                }
+                html.Append("<li>").Append(link).Append("</li>");
+                continue;
             }
-            else if (heading.Level == 2 && inSublist)
+            if (inSublist)
             {
                 html.Append("</ul>");
                 inSublist = false;
             }
-            html.Append("<li><a href=\"#").Append(HtmlEncoder.Default.Encode(heading.GetAttributes().Id!)).Append("\">")
-                .Append(HtmlEncoder.Default.Encode(PlainText(heading.Inline))).Append("</a></li>");
+            if (inItem)
+            {
+                html.Append("</li>");
+            }
+            html.Append("<li>").Append(link);
+            inItem = true;
         }
         if (inSublist)
         {
             html.Append("</ul>");
         }
-        return html.Append("</ul></nav>").ToString();
+        return html.Append("</li></ul></nav>").ToString();
     }
 
     private static string PlainText(ContainerInline? inline)
@@ -114,11 +126,14 @@ public static class ReportRenderer
     }
 
     /// <summary>The default allow-list (no script, no on* attributes, http/https/mailto URLs only) plus ids for the
-    /// headings, so the table of contents links resolve; ids on any other element are dropped.</summary>
+    /// headings, so the table of contents links resolve, and the table of contents' class; ids on any other element
+    /// and any other class are dropped.</summary>
     private static HtmlSanitizer CreateSanitizer()
     {
         var sanitizer = new HtmlSanitizer();
         sanitizer.AllowedAttributes.Add("id");
+        sanitizer.AllowedAttributes.Add("class");
+        sanitizer.AllowedClasses.Add("toc");
         sanitizer.PostProcessNode += (_, e) =>
         {
             if (e.Node is AngleSharp.Dom.IElement element && element.HasAttribute("id")

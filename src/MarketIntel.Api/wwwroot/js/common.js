@@ -116,28 +116,41 @@ export function humanize(key) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** The server's suggested SSE retry delay, used when the page has to reopen a stream itself. */
+const RECONNECT_MS = 2000;
+
 /**
- * Follows a job: GET the job now, then on every SSE event (the browser's EventSource reconnects by itself and the
- * server resumes after Last-Event-ID). Calls onJob(job) for each fresh view; stops when the job is terminal.
+ * Follows a job: GET the job now, then again on every SSE event. Calls onJob(job) for each fresh view; stops when the
+ * job is terminal. The browser reconnects a dropped stream by itself (sending Last-Event-ID), but closes it for good
+ * after an HTTP error such as a 503 during a Redis outage; then a new stream resumes after the last event seen.
  */
-export function followJob(id, onJob, { onEvent } = {}) {
+export function followJob(id, onJob) {
   let source = null;
-  let pending = false;
+  let lastEventId = null;
+  let busy = false;
+  let again = false;
   let stopped = false;
   const refresh = async () => {
-    if (pending) return;
-    pending = true;
+    // Events arrive in bursts: one GET at a time, and one more after it if anything arrived meanwhile.
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
     try {
-      const result = await api(`/api/jobs/${id}`);
-      if (result.ok) {
-        onJob(result.data);
-        if (TERMINAL.has(result.data.status)) stop();
-      } else if (result.status === 404) {
-        onJob(null, result.problem);
-        stop();
-      }
+      do {
+        again = false;
+        const result = await api(`/api/jobs/${id}`);
+        if (result.ok) {
+          onJob(result.data);
+          if (TERMINAL.has(result.data.status)) stop();
+        } else if (result.status === 404) {
+          onJob(null, result.problem);
+          stop();
+        }
+      } while (again && !stopped);
     } finally {
-      pending = false;
+      busy = false;
     }
   };
   const stop = () => {
@@ -145,20 +158,24 @@ export function followJob(id, onJob, { onEvent } = {}) {
     source?.close();
     source = null;
   };
-  const start = async () => {
-    await refresh();
+  const connect = () => {
     if (stopped) return;
-    source = new EventSource(`/api/jobs/${id}/events`);
+    const resume = lastEventId ? `?lastEventId=${encodeURIComponent(lastEventId)}` : '';
+    const stream = new EventSource(`/api/jobs/${id}/events${resume}`);
+    source = stream;
     const handler = (event) => {
-      let data = null;
-      try { data = JSON.parse(event.data); } catch { /* keep null */ }
-      onEvent?.(event.type, data);
-      refresh().then(() => { if (!pending) setTimeout(refresh, 150); });
+      if (event.lastEventId) lastEventId = event.lastEventId;
+      refresh();
     };
-    source.addEventListener('stage', handler);
-    source.addEventListener('job', handler);
-    source.addEventListener('error', () => { if (!stopped) setTimeout(refresh, 500); });
+    stream.addEventListener('stage', handler);
+    stream.addEventListener('job', handler);
+    stream.addEventListener('error', () => {
+      if (stopped || source !== stream) return;
+      // Whatever happened while disconnected is in the job's state.
+      refresh();
+      if (stream.readyState === EventSource.CLOSED) setTimeout(connect, RECONNECT_MS);
+    });
   };
-  start();
+  refresh().then(connect);
   return { stop, refresh };
 }

@@ -1,4 +1,5 @@
-// Job page: live stage progress (GET the job, then follow its SSE stream), cancel, links to the results.
+// Job page: live stage progress (GET the job, then follow its SSE stream), cancel, rerun of stale stages, links to
+// the results.
 import { el, api, announce, problemText, clear, param, isJobId, followJob, formatMs, formatCost, formatTime, TERMINAL, STAGE_NAMES } from './common.js';
 
 const id = param('id');
@@ -8,6 +9,7 @@ const list = document.getElementById('stages');
 const links = document.getElementById('job-links');
 const totals = document.getElementById('totals');
 const cancel = document.getElementById('cancel');
+const rerun = document.getElementById('rerun');
 const lastStatus = new Map();
 
 export function renderStage(stage) {
@@ -54,6 +56,8 @@ function render(job, problem) {
   const t = job.totals ?? {};
   totals.textContent = `Totals: ${t.tokensIn ?? 0} tokens in, ${t.tokensOut ?? 0} out, ${formatCost(t.cost)}, ${t.modelCalls ?? 0} model calls, ${t.cachedStages ?? 0} cached stages.`;
   cancel.hidden = TERMINAL.has(job.status);
+  // The api re-runs research and full jobs only, once they have finished.
+  rerun.hidden = !(job.kind !== 'offer' && (job.status === 'succeeded' || job.status === 'failed') && job.stages.some((s) => s.stale));
   renderLinks(job);
   if (TERMINAL.has(job.status)) announce(`Job ${job.status}.`);
 }
@@ -80,6 +84,20 @@ cancel.addEventListener('click', async () => {
   if (result.ok) {
     announce('Cancellation requested.');
     follower.refresh();
+  } else {
+    announce(problemText(result.problem), { error: true });
+  }
+});
+
+rerun.addEventListener('click', async () => {
+  rerun.disabled = true;
+  const result = await api(`/api/jobs/${id}/rerun`, { method: 'POST' });
+  rerun.disabled = false;
+  if (result.ok) {
+    announce('The stale stages are queued again.');
+    render(result.data);
+    // Following stopped when the job finished; the re-run is a new stretch of live progress.
+    follower = followJob(id, render);
   } else {
     announce(problemText(result.problem), { error: true });
   }

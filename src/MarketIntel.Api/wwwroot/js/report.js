@@ -1,10 +1,9 @@
-// Report page: the server's sanitised HTML in a sandboxed iframe (no scripts, opaque origin), a table of contents,
-// copy as Markdown and downloads. Markdown is never rendered here.
-import { el, api, announce, problemText, clear, param, isJobId } from './common.js';
+// Report page: the server's sanitised HTML, table of contents included, in a sandboxed iframe (no scripts, no forms,
+// opaque origin); copy as Markdown and downloads. Neither Markdown nor the report's HTML is ever parsed here.
+import { el, api, announce, problemText, param, isJobId } from './common.js';
 
 const id = param('id');
 const frame = document.getElementById('report-frame');
-const toc = document.getElementById('toc');
 let markdown = null;
 
 async function load() {
@@ -18,31 +17,19 @@ async function load() {
   document.getElementById('dl-json').href = `${base}?format=json&download=true`;
   document.getElementById('back-job').href = `/job.html?id=${id}`;
 
-  let response;
-  try {
-    response = await fetch(`${base}?format=html`, { headers: { Accept: 'text/html' } });
-  } catch (error) {
-    announce(`The server cannot be reached: ${error}`, { error: true });
+  // The Markdown says whether there is a report yet, gives the title and is what "Copy" copies.
+  const result = await api(`${base}?format=md`);
+  if (!result.ok) {
+    announce(problemText(result.problem), { error: true });
     return;
   }
-  if (!response.ok) {
-    let problem = null;
-    try { problem = await response.json(); } catch { /* not JSON */ }
-    announce(problemText(problem ?? { title: `HTTP ${response.status}` }), { error: true });
-    return;
-  }
-  const html = await response.text();
-  frame.srcdoc = html; // sandbox="" : no scripts, no forms, no navigation of this page.
+  markdown = result.data;
+  const title = /^# +(.+)$/m.exec(markdown);
+  if (title) document.getElementById('report-title').textContent = title[1].trim();
 
-  // An inert parse (DOMParser runs no script and loads nothing) only to read the headings' text.
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  const title = doc.querySelector('h1');
-  if (title) document.getElementById('report-title').textContent = title.textContent;
-  clear(toc);
-  for (const heading of doc.querySelectorAll('h2, h3')) {
-    if (heading.closest('nav') || /^(table of )?contents$/i.test(heading.textContent.trim())) continue;
-    toc.append(el('li', { class: `level-${heading.tagName.substring(1)}`, text: heading.textContent }));
-  }
+  // From its own URL rather than as srcdoc: the "#id" links of its table of contents then resolve against the report,
+  // not this page, and scroll the frame instead of loading this page into it.
+  frame.src = `${base}?format=html`;
   announce('Report loaded.');
 }
 
@@ -58,7 +45,7 @@ document.getElementById('copy-md').addEventListener('click', async () => {
   try {
     await navigator.clipboard.writeText(markdown);
   } catch {
-    const area = el('textarea', { value: markdown, 'aria-hidden': 'true', style: 'position:fixed;left:-9999px' });
+    const area = el('textarea', { value: markdown, 'aria-hidden': 'true', class: 'visually-hidden' });
     document.body.append(area);
     area.select();
     document.execCommand('copy');
