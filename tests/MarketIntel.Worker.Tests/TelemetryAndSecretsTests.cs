@@ -104,6 +104,36 @@ public sealed class TelemetryAndSecretsTests : RedisAndEmulatorTest
         Assert.DoesNotContain(Token, recorded);
     }
 
+    [Fact]
+    public void Redis_spans_without_a_parent_are_not_exported_and_those_inside_a_job_are()
+    {
+        var spans = new List<Activity>();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.AddServiceDefaults();
+        builder.Services.AddOpenTelemetry().WithTracing(t => t
+            .AddSource(UnparentedRedisSpanFilter.RedisSourceName, PipelineTelemetry.Name)
+            .AddInMemoryExporter(spans));
+        using var host = builder.Build();
+        var tracer = host.Services.GetRequiredService<TracerProvider>();
+        using var redisSource = new ActivitySource(UnparentedRedisSpanFilter.RedisSourceName);
+        var marker = Guid.NewGuid().ToString("N");
+
+        using (var polling = redisSource.StartActivity("XREADGROUP", ActivityKind.Client, parentContext: default))
+        {
+            polling?.SetTag("test.marker", marker);
+        }
+        using (var job = PipelineTelemetry.Source.StartActivity("job full"))
+        {
+            job?.SetTag("test.marker", marker);
+            using var stored = redisSource.StartActivity("HSET", ActivityKind.Client);
+            stored?.SetTag("test.marker", marker);
+        }
+        tracer.ForceFlush();
+
+        var exported = spans.Where(s => Equals(s.GetTagItem("test.marker"), marker)).Select(s => s.OperationName).Order().ToList();
+        Assert.Equal(["HSET", "job full"], exported);
+    }
+
     private sealed class CollectingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider, ISupportExternalScope
     {
         private IExternalScopeProvider? _scopes;
