@@ -57,6 +57,13 @@ public sealed class SpendStore(IConnectionMultiplexer redis, TimeProvider time)
         await Task.WhenAll(tasks);
     }
 
+    /// <summary>The job's spend and the provider's spend today, read in one round trip (checked before every call).</summary>
+    public async Task<(decimal Job, decimal ProviderToday)> SpendAsync(string jobId, string provider)
+    {
+        var values = await Db.StringGetAsync([RedisKeys.JobSpend(jobId), RedisKeys.ProviderDailySpend(provider, Today)]);
+        return (ToDecimal(values[0]), ToDecimal(values[1]));
+    }
+
     public async Task<decimal> JobSpendAsync(string jobId) => ToDecimal(await Db.StringGetAsync(RedisKeys.JobSpend(jobId)));
 
     public async Task<decimal> ProviderSpendTodayAsync(string provider) =>

@@ -72,16 +72,12 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
 
     public async Task SetStageAsync(string jobId, StageState state)
     {
-        await Db.HashSetAsync(RedisKeys.JobStages(jobId), state.Stage, PipelineJson.Serialize(state));
-        await AppendEventAsync(jobId, new JobEvent
-        {
-            Type = "stage",
-            Stage = state.Stage,
-            Status = state.Status.ToString(),
-            Model = state.Model,
-            Message = state.Error,
-            At = time.GetUtcNow(),
-        });
+        // State and event in one round trip: stage updates sit on every stage's critical path.
+        var batch = Db.CreateBatch();
+        var stored = batch.HashSetAsync(RedisKeys.JobStages(jobId), state.Stage, PipelineJson.Serialize(state));
+        var appended = AppendEventAsync(batch, jobId, StageEvent(state));
+        batch.Execute();
+        await Task.WhenAll(stored, appended);
     }
 
     public async Task SetStatusAsync(string jobId, JobStatus status, string? error = null)
@@ -100,8 +96,11 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
         {
             entries.Add(new(ErrorField, error));
         }
-        await Db.HashSetAsync(RedisKeys.Job(jobId), entries.ToArray());
-        await AppendEventAsync(jobId, new JobEvent { Type = "job", Status = status.ToString(), Message = error, At = time.GetUtcNow() });
+        var batch = Db.CreateBatch();
+        var stored = batch.HashSetAsync(RedisKeys.Job(jobId), entries.ToArray());
+        var appended = AppendEventAsync(batch, jobId, new JobEvent { Type = "job", Status = status.ToString(), Message = error, At = time.GetUtcNow() });
+        batch.Execute();
+        await Task.WhenAll(stored, appended);
     }
 
     /// <summary>Marks the job for cancellation; a worker running it stops at the next stage boundary or call.</summary>
@@ -158,21 +157,12 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
         var transaction = Db.CreateTransaction();
         var push = transaction.ListRightPushAsync(key, PipelineJson.Serialize(create(version)));
         _ = transaction.HashSetAsync(RedisKeys.JobStages(jobId), state.Stage, PipelineJson.Serialize(state));
+        _ = AppendEventAsync(transaction, jobId, StageEvent(state));
         if (!await transaction.ExecuteAsync())
         {
             throw new InvalidOperationException($"Stage {state.Stage} of job {jobId} could not be stored.");
         }
-        var length = await push;
-        await AppendEventAsync(jobId, new JobEvent
-        {
-            Type = "stage",
-            Stage = state.Stage,
-            Status = state.Status.ToString(),
-            Model = state.Model,
-            Message = state.Error,
-            At = time.GetUtcNow(),
-        });
-        return (int)length;
+        return (int)await push;
     }
 
     public Task<StageOutputVersion?> GetLatestOutputAsync(string jobId, int stage) => GetOutputAsync(jobId, stage, -1);
@@ -198,9 +188,21 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
         return value.IsNull ? null : PipelineJson.Deserialize<StageOutputVersion>(value.ToString());
     }
 
-    public async Task AppendEventAsync(string jobId, JobEvent jobEvent) =>
-        await Db.StreamAddAsync(RedisKeys.JobEvents(jobId), "event", PipelineJson.Serialize(jobEvent),
+    public async Task AppendEventAsync(string jobId, JobEvent jobEvent) => await AppendEventAsync(Db, jobId, jobEvent);
+
+    private static Task<RedisValue> AppendEventAsync(IDatabaseAsync target, string jobId, JobEvent jobEvent) =>
+        target.StreamAddAsync(RedisKeys.JobEvents(jobId), "event", PipelineJson.Serialize(jobEvent),
             maxLength: EventsPerJob, useApproximateMaxLength: true);
+
+    private JobEvent StageEvent(StageState state) => new()
+    {
+        Type = "stage",
+        Stage = state.Stage,
+        Status = state.Status.ToString(),
+        Model = state.Model,
+        Message = state.Error,
+        At = time.GetUtcNow(),
+    };
 
     /// <summary>Events after <paramref name="afterId"/> (exclusive); "0-0" reads from the start.</summary>
     public async Task<IReadOnlyList<(string Id, JobEvent Event)>> ReadEventsAsync(string jobId, string afterId, int count = 200)

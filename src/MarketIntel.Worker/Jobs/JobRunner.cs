@@ -243,6 +243,9 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
 
     private async Task WatchForCancelAsync(string jobId, CancellationTokenSource cancel)
     {
+        // Outside the job's trace: a Redis check every 250 ms would bury the stage spans. (An async method's change to
+        // Activity.Current does not reach its caller.)
+        Activity.Current = null;
         try
         {
             while (!cancel.IsCancellationRequested)

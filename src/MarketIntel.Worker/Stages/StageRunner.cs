@@ -142,20 +142,19 @@ public sealed class StageRunner(
             await Report(request, reask == 0 ? StageStatus.Running : StageStatus.Retrying, modelId, kind, attempts);
             var (attempt, content, validation) = await CallAsync(request, spec, kind, client, messages, chatOptions, route, attempts.Count + 1, reask > 0, cancellationToken);
             attempts.Add(attempt);
-            if (request.Routing is null)
-            {
-                // Live metrics describe user traffic on the active routing; evaluations bring their own routing.
-                await liveMetrics.RecordAsync(stage.Number, attempt);
-            }
+            // Live metrics describe user traffic on the active routing; evaluations bring their own routing.
+            var recorded = request.Routing is null ? liveMetrics.RecordAsync(stage.Number, attempt) : Task.CompletedTask;
 
             if (validation is { IsValid: true })
             {
-                if (kind != RouteKind.Shadow)
-                {
-                    await cache.SetAsync(cacheKey, new CachedStageOutput(content!, validation, modelId, time.GetUtcNow()));
-                }
+                // Metrics and cache go out together: both lie on the stage's critical path.
+                var cached = kind != RouteKind.Shadow
+                    ? cache.SetAsync(cacheKey, new CachedStageOutput(content!, validation, modelId, time.GetUtcNow()))
+                    : Task.CompletedTask;
+                await Task.WhenAll(recorded, cached);
                 return new StageRunResult(content!, validation, modelId, kind, Cached: false, attempts.ToList());
             }
+            await recorded;
             if (attempt.Outcome == AttemptOutcome.ProviderError)
             {
                 throw new StageFailedException($"Stage {stage.Number} ({stage.Name}) failed on {modelId}: {string.Join("; ", attempt.Errors)}", attempts.ToList());
@@ -283,12 +282,11 @@ public sealed class StageRunner(
     private async Task<string?> BudgetRefusalAsync(string jobId, string provider)
     {
         var limits = budgets.CurrentValue;
-        var jobSpend = await spend.JobSpendAsync(jobId);
+        var (jobSpend, providerSpend) = await spend.SpendAsync(jobId, provider);
         if (jobSpend >= limits.PerJobCostUsd)
         {
             return $"cost ceiling of {SpendStore.Dollars(limits.PerJobCostUsd)} for this job reached ({SpendStore.Dollars(jobSpend)} spent)";
         }
-        var providerSpend = await spend.ProviderSpendTodayAsync(provider);
         if (providerSpend >= limits.DailyCostUsdPerProvider)
         {
             return $"daily budget of {SpendStore.Dollars(limits.DailyCostUsdPerProvider)} for provider {provider} reached "
