@@ -76,7 +76,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         Usage:
-          MarketIntel.Bench app [--overhead-jobs 40] [--cached-jobs 20] [--realistic-jobs 3] [--latency-scale 1]
+          MarketIntel.Bench app [--overhead-jobs 40] [--cached-jobs 20] [--realistic-jobs 3] [--latency-scale 0.25]
                                 [--throughput-jobs 40] [--throughput-rounds 3] [--warmup-jobs 3]
           MarketIntel.Bench micro [BenchmarkDotNet arguments, e.g. --filter *Validate*]
         """);
