@@ -58,6 +58,8 @@ static bool TryParse(string[] args, out AppBenchmarkOptions options, out string?
             case "--latency-scale" when ok && number > 0: options = options with { RealisticLatencyScale = number }; break;
             case "--throughput-jobs" when ok && count >= 1: options = options with { ThroughputJobs = count }; break;
             case "--throughput-rounds" when ok && count >= 1: options = options with { ThroughputRounds = count }; break;
+            case "--bound-jobs" when ok && count >= 1: options = options with { SlotBoundJobs = count }; break;
+            case "--bound-latency-scale" when ok && number > 0: options = options with { SlotBoundLatencyScale = number }; break;
             case "--warmup-jobs" when ok: options = options with { WarmupJobs = count }; break;
             default:
                 error = $"Unknown option or bad value: {args[i]} {value}";
@@ -77,7 +79,8 @@ static int Usage()
     Console.Error.WriteLine("""
         Usage:
           MarketIntel.Bench app [--overhead-jobs 40] [--cached-jobs 20] [--realistic-jobs 3] [--latency-scale 0.25]
-                                [--throughput-jobs 40] [--throughput-rounds 3] [--warmup-jobs 3]
+                                [--throughput-jobs 40] [--throughput-rounds 3] [--bound-jobs 24]
+                                [--bound-latency-scale 0.02] [--warmup-jobs 3]
           MarketIntel.Bench micro [BenchmarkDotNet arguments, e.g. --filter *Validate*]
         """);
     return 2;

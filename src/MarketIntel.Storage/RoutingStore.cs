@@ -31,7 +31,7 @@ public sealed class RoutingConflictException(string message) : Exception(message
 /// The active routing as a versioned document in Redis. Every change writes a new version and a history entry in one
 /// transaction; readers pick the change up on their next call without a restart.
 /// </summary>
-public sealed class RoutingStore(IConnectionMultiplexer redis, IOptions<RoutingOptions> seed, TimeProvider time)
+public sealed class RoutingStore(IConnectionMultiplexer redis, IOptions<RoutingOptions> seed, TimeProvider time, RoutingMetrics metrics)
 {
     private volatile RoutingDocument? _cached;
 
@@ -115,6 +115,7 @@ public sealed class RoutingStore(IConnectionMultiplexer redis, IOptions<RoutingO
             throw new RoutingConflictException("The routing changed while this change was being made; reload and try again.");
         }
         _cached = document;
+        metrics.Changed(kind);
         return record;
     }
 

@@ -67,6 +67,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobStore>();
         builder.Services.AddSingleton<StageCache>();
+        builder.Services.AddSingleton<RoutingMetrics>();
         builder.Services.AddSingleton<RoutingStore>();
         builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddSingleton<SpendStore>();

@@ -21,6 +21,7 @@ public sealed class PipelineTelemetry : IDisposable
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _cacheMisses;
+    private long _queueDepth;
 
     public PipelineTelemetry(IMeterFactory meterFactory)
     {
@@ -34,7 +35,11 @@ public sealed class PipelineTelemetry : IDisposable
         _fallbacks = _meter.CreateCounter<long>("marketintel.fallbacks", "{fallback}", "Calls that fell back to the stable model.");
         _cacheHits = _meter.CreateCounter<long>("marketintel.cache.hits", "{hit}", "Stage outputs served from the cache.");
         _cacheMisses = _meter.CreateCounter<long>("marketintel.cache.misses", "{miss}", "Stage runs that needed a model call.");
+        _meter.CreateObservableGauge("marketintel.queue.depth", () => Interlocked.Read(ref _queueDepth), "{job}",
+            "Jobs waiting for a worker or running (queue entries not yet finished).");
     }
+
+    public void SetQueueDepth(long depth) => Interlocked.Exchange(ref _queueDepth, depth);
 
     public void StageCompleted(int stage, string model, RouteKind route, TimeSpan duration, bool succeeded)
     {

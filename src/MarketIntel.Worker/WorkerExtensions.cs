@@ -20,6 +20,7 @@ public static class WorkerExtensions
         builder.Services.AddOptions<EvaluationRunnerOptions>().BindConfiguration(EvaluationRunnerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<EvaluationRunner>();
         builder.Services.AddHostedService<JobQueueConsumer>();
+        builder.Services.AddHostedService<QueueDepthSampler>();
         builder.AddMarketIntelRollout();
         builder.Services.AddHostedService<RolloutMonitor>();
         return builder;

@@ -21,7 +21,8 @@ public sealed class RoutingTakesEffectTests : RedisAndEmulatorTest
 
         var before = await RunAsync(store);
         // Another process (the api) changes the routing while this worker keeps running.
-        var other = new RoutingStore(Redis.Connection!, Microsoft.Extensions.Options.Options.Create(new MarketIntel.Pipeline.Routing.RoutingOptions()), TimeProvider.System);
+        var other = new RoutingStore(Redis.Connection!, Microsoft.Extensions.Options.Options.Create(new MarketIntel.Pipeline.Routing.RoutingOptions()), TimeProvider.System,
+            host.Services.GetRequiredService<RoutingMetrics>());
         var change = await other.ChangeAsync(d => d with { Stages = new(d.Stages) { [1] = d.For(1) with { Stable = Fast } } }, "change", "alice", "Try FP8 on stage 1");
         var during = await RunAsync(store);
         var rollback = await other.RollbackAsync(change.PreviousVersion!.Value, "alice", "Back");

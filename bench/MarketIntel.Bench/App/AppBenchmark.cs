@@ -17,6 +17,10 @@ internal sealed record AppBenchmarkOptions
     public double RealisticLatencyScale { get; init; } = 0.25;
     public int ThroughputJobs { get; init; } = 40;
     public int ThroughputRounds { get; init; } = 3;
+    /// <summary>Jobs per round of the slot-bound throughput scenario: three times one worker's concurrent jobs.</summary>
+    public int SlotBoundJobs { get; init; } = 24;
+    /// <summary>Enough latency that jobs wait on the models, so job slots, not the CPU, bound the throughput.</summary>
+    public double SlotBoundLatencyScale { get; init; } = 0.02;
     public int WarmupJobs { get; init; } = 3;
 }
 
@@ -49,14 +53,9 @@ internal sealed class AppBenchmark(AppBenchmarkOptions options, TextWriter outpu
         {
             await RealisticLatencyAsync(new JobClient(app.Api));
         }
-        var throughput = new List<(int Workers, double JobsPerSecond)>();
-        foreach (var workers in new[] { 1, 2 })
-        {
-            await using var app = await RunningApp.StartAsync(new AppSettings(LatencyScale: 0, workers));
-            throughput.Add((workers, await ThroughputAsync(app)));
-        }
-        Line($"Throughput with 2 workers / with 1: **{throughput[1].JobsPerSecond / throughput[0].JobsPerSecond:0.00}×**");
-        Line();
+        await ScalingAsync(latencyScale: 0, options.ThroughputJobs, "at zero latency");
+        await ScalingAsync(options.SlotBoundLatencyScale, options.SlotBoundJobs,
+            $"with jobs waiting on the models (emulator latency × {options.SlotBoundLatencyScale.ToString(CultureInfo.InvariantCulture)})");
         return _report.ToString();
     }
 
@@ -152,16 +151,31 @@ internal sealed class AppBenchmark(AppBenchmarkOptions options, TextWriter outpu
         Line();
     }
 
-    private async Task<double> ThroughputAsync(RunningApp app)
+    /// <summary>Full jobs per second with one worker process and with two.</summary>
+    private async Task ScalingAsync(double latencyScale, int jobsPerRound, string condition)
+    {
+        var rates = new List<double>();
+        foreach (var workers in new[] { 1, 2 })
+        {
+            await using var app = await RunningApp.StartAsync(new AppSettings(latencyScale, workers));
+            rates.Add(await ThroughputAsync(app, jobsPerRound, condition));
+        }
+        Line($"Throughput {condition}, 2 workers / 1 worker: **{rates[1] / rates[0]:0.00}×**");
+        Line();
+    }
+
+    private async Task<double> ThroughputAsync(RunningApp app, int jobsPerRound, string condition)
     {
         var client = new JobClient(app.Api);
         await WarmUpAsync(client, options.WarmupJobs);
         var rates = new List<double>();
         var memory = new MemorySampler(app);
+        var cpuBefore = app.Processes.ToDictionary(p => p.Name, p => p.CpuTime());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         memory.Start();
         for (var round = 0; round < options.ThroughputRounds; round++)
         {
-            var ids = await Task.WhenAll(Enumerable.Range(0, options.ThroughputJobs).Select(_ => client.SubmitAsync(NextSample(), NextVariant())));
+            var ids = await Task.WhenAll(Enumerable.Range(0, jobsPerRound).Select(_ => client.SubmitAsync(NextSample(), NextVariant())));
             var jobs = new List<JobResult>();
             foreach (var id in ids)
             {
@@ -171,20 +185,26 @@ internal sealed class AppBenchmark(AppBenchmarkOptions options, TextWriter outpu
             rates.Add(jobs.Count / span.TotalSeconds);
         }
         var peaks = await memory.StopAsync();
+        var elapsed = clock.Elapsed;
+        var jobsRun = jobsPerRound * options.ThroughputRounds;
         var workers = app.Settings.Workers;
-        Line($"## Throughput at zero latency, {workers} worker{(workers == 1 ? "" : "s")} " +
-             $"({options.ThroughputRounds} rounds of {options.ThroughputJobs} full jobs submitted at once)");
+        Line($"## Throughput {condition}, {workers} worker{(workers == 1 ? "" : "s")} " +
+             $"({options.ThroughputRounds} rounds of {jobsPerRound} full jobs submitted at once)");
         Line();
         Line("| round | " + string.Join(" | ", rates.Select((_, i) => (i + 1).ToString(CultureInfo.InvariantCulture))) + " | **median** |");
         Line("|---|" + string.Concat(rates.Select(_ => "---:|")) + "---:|");
         Line("| full jobs / s | " + string.Join(" | ", rates.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture))) +
              $" | **{Percentiles.Median(rates):0.00}** |");
         Line();
-        Line("| process | resident memory, median of samples under load | peak |");
-        Line("|---|---:|---:|");
-        foreach (var peak in peaks)
+        Line("| process | CPU per job | share of the machine's CPU | resident memory, median under load | peak |");
+        Line("|---|---:|---:|---:|---:|");
+        foreach (var process in app.Processes)
         {
-            Line($"| {peak.Name} | {Megabytes(peak.MedianBytes)} | {Megabytes(peak.PeakBytes)} |");
+            var cpu = process.CpuTime() - cpuBefore[process.Name];
+            var share = cpu / (elapsed * Environment.ProcessorCount);
+            var figures = peaks.FirstOrDefault(p => p.Name == process.Name);
+            Line($"| {process.Name} | {cpu.TotalMilliseconds / jobsRun:0} ms | {share:P0} | " +
+                 (figures is null ? "| |" : $"{Megabytes(figures.MedianBytes)} | {Megabytes(figures.PeakBytes)} |"));
         }
         Line();
         return Percentiles.Median(rates);

@@ -23,6 +23,8 @@ internal sealed class RunningApp : IAsyncDisposable
 
     public required HttpClient Api { get; init; }
 
+    public IReadOnlyList<ServiceProcess> Processes => _processes;
+
     public ServiceProcess ApiProcess => _processes.Single(p => p.Name == "api");
 
     public IEnumerable<ServiceProcess> Workers => _processes.Where(p => p.Name.StartsWith("worker", StringComparison.Ordinal));

@@ -73,6 +73,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time (user and kernel) the process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>Resident set size now, from /proc (Linux).</summary>
     public long ResidentBytes() => ReadStatusKilobytes("VmRSS:") * 1024;
 

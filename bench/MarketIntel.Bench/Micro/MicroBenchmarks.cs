@@ -6,6 +6,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using MarketIntel.Pipeline.Stages;
 using Perfolizer.Horology;
 
 namespace MarketIntel.Bench.Micro;
@@ -31,6 +32,9 @@ internal static class MicroBenchmarks
     {
         var medians = reports
             .Where(r => r.ResultStatistics is not null)
+            // The report stage (Markdown) has no schema to generate.
+            .Where(r => !(r.BenchmarkCase.Descriptor.WorkloadMethod.Name == nameof(StageBenchmarks.GenerateSchema)
+                && StageCatalog.Get((int)r.BenchmarkCase.Parameters["Stage"]).OutputKind == StageOutputKind.Markdown))
             .Select(r => (
                 Operation: r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''),
                 Stage: (int)r.BenchmarkCase.Parameters["Stage"],
@@ -44,7 +48,7 @@ internal static class MicroBenchmarks
         foreach (var stage in medians.Select(m => m.Stage).Distinct().Order())
         {
             text.AppendLine($"| {stage} | " + string.Join(" | ", operations.Select(o =>
-                Format(medians.Where(m => m.Stage == stage && m.Operation == o).Select(m => m.Microseconds).FirstOrDefault()))) + " |");
+                medians.Where(m => m.Stage == stage && m.Operation == o).Select(m => Format(m.Microseconds)).FirstOrDefault() ?? "–")) + " |");
         }
         text.AppendLine("| **all 13** | " + string.Join(" | ", operations.Select(o =>
             "**" + Format(medians.Where(m => m.Operation == o).Sum(m => m.Microseconds)) + "**")) + " |");
