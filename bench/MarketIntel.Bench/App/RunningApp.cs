@@ -104,11 +104,13 @@ internal sealed class RunningApp : IAsyncDisposable
 
     private static ServiceProcess StartService(string name, string project, Dictionary<string, string> environment, string readyLine)
     {
-        var directory = Path.Combine(RepositoryRoot, "src", project, "bin", "Release", "net10.0");
+        // The services of the bench's own build (eng/bench.sh builds Release; the smoke test uses its configuration).
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var directory = Path.Combine(RepositoryRoot, "src", project, "bin", output.Parent!.Name, output.Name);
         var assembly = Path.Combine(directory, project + ".dll");
         if (!File.Exists(assembly))
         {
-            throw new FileNotFoundException($"{assembly} is missing: build with eng/bench.sh (Release) first.", assembly);
+            throw new FileNotFoundException($"{assembly} is missing: eng/bench.sh builds it (Release).", assembly);
         }
         environment["DOTNET_ENVIRONMENT"] = "Production";
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
