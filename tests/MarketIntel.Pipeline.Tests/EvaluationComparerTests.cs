@@ -217,7 +217,7 @@ public class EvaluationReportTests
 {
     private static EvaluationComparison Hostile()
     {
-        var hostile = "<script>alert('x')</script> | [link](javascript:alert(1))";
+        var hostile = "<script>alert('x')</script> | [link](javascript:alert(1)) R&D &lt;b&gt; \\<i>";
         var baseline = EvaluationComparerTests.Result("b", EvaluationKind.Baseline, EvaluationComparerTests.Stage(1), EvaluationComparerTests.Stage(2));
         var candidate = EvaluationComparerTests.Result("c", EvaluationKind.Candidate,
             EvaluationComparerTests.Stage(1, m => m with { Name = hostile, Models = [hostile], Errors = 10, QualityMean = null, SampleErrors = [hostile] }),
@@ -238,7 +238,12 @@ public class EvaluationReportTests
         Assert.DoesNotContain("<script>", md);
         Assert.DoesNotContain("[link](", md);
         Assert.Contains("\\[link\\]", md);
-        Assert.Contains("&lt;script&gt;", md);
+        Assert.Contains("\\<script\\>", md);
+        // Readable as raw text: a plain ampersand stays, an entity or a backslash cannot form a tag.
+        Assert.Contains("R&D", md);
+        Assert.DoesNotContain("&amp;", md);
+        Assert.Contains("\\&lt;b\\&gt;", md);
+        Assert.Contains("\\\\\\<i\\>", md);
         // Every table row has exactly the header's number of unescaped cell separators.
         foreach (var line in md.Split('\n').Where(l => l.StartsWith("| 1 ", StringComparison.Ordinal)))
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace MarketIntel.Pipeline.Evaluation;
 
@@ -8,7 +9,7 @@ namespace MarketIntel.Pipeline.Evaluation;
 internal sealed record ReportRow(string Stage, string Verdict, string Models, string Quality, string ErrorRate, string Placeholders, string Latency, string CostPerRun);
 
 /// <summary>Markdown and self-contained HTML reports of a comparison: a per-stage table (baseline, candidate, delta, verdict) and the reasons.</summary>
-public static class EvaluationReport
+public static partial class EvaluationReport
 {
     private static readonly string[] Headers =
         ["Stage", "Verdict", "Models (baseline → candidate)", "Quality mean", "Error rate", "Placeholders", "Latency mean ms (Δ)", "Cost per run (Δ)"];
@@ -201,9 +202,16 @@ public static class EvaluationReport
     /// <summary>A table cell: no line breaks, pipes escaped, HTML neutralised (Markdown renderers pass raw HTML through).</summary>
     private static string Cell(string text) => Line(text).Replace("|", "\\|", StringComparison.Ordinal);
 
+    /// <summary>Backslash escapes (CommonMark) keep the raw Markdown readable: "R&D" stays as it is, while a tag or an
+    /// entity cannot form.</summary>
     private static string Line(string text) =>
-        WebUtility.HtmlEncode(text.ReplaceLineEndings(" "))
+        EntityStart().Replace(text.ReplaceLineEndings(" ").Replace("\\", "\\\\", StringComparison.Ordinal), "\\&")
+            .Replace("<", "\\<", StringComparison.Ordinal)
+            .Replace(">", "\\>", StringComparison.Ordinal)
             .Replace("`", "\\`", StringComparison.Ordinal)
             .Replace("[", "\\[", StringComparison.Ordinal)
             .Replace("]", "\\]", StringComparison.Ordinal);
+
+    [GeneratedRegex("&(?=#?[A-Za-z0-9]+;)")]
+    private static partial Regex EntityStart();
 }
