@@ -77,6 +77,34 @@ public sealed class LiveJobTests(RunningApp app) : IClassFixture<RunningApp>, IA
     }
 
     [Fact]
+    public async Task A_job_failed_by_a_provider_outage_is_retried_from_the_job_page_once_the_provider_is_back()
+    {
+        await app.FailModelsAsync();
+        var id = await app.CreateResearchJobAsync();
+        await app.WaitForJobAsync(id, "failed");
+        await app.ResetModelsAsync();
+
+        var page = await app.NewPageAsync();
+        await page.GotoAsync($"/job.html?id={id}");
+        await Expect(page.Locator("#job-summary")).ToContainTextAsync("Status: failed");
+        await Expect(page.Locator(".stage[data-stage='1']")).ToHaveAttributeAsync("data-status", "failed");
+        await Expect(page.Locator("#rerun")).ToHaveTextAsync("Retry failed stages");
+        await page.ScreenshotAsync(new() { Path = WebApp.ScreenshotPath("job-failed"), FullPage = true });
+
+        await page.ClickAsync("#rerun");
+
+        await Expect(page.Locator(".stage[data-status=succeeded]")).ToHaveCountAsync(6, Slow);
+        await Expect(page.Locator("#job-summary")).ToContainTextAsync("Status: succeeded");
+        await Expect(page.Locator("#rerun")).ToBeHiddenAsync();
+        var job = await GetJobAsync(id);
+        Assert.Equal("succeeded", (string?)job["status"]);
+        // Stage 1 keeps the failed attempts of the outage and adds the successful one.
+        var attempts = job["stages"]!.AsArray().First(s => (int)s!["stage"]! == 1)!["attempts"]!.AsArray();
+        Assert.Contains(attempts, a => (string?)a!["outcome"] == "succeeded");
+        Assert.Empty(app.PageErrors);
+    }
+
+    [Fact]
     public async Task The_job_page_keeps_following_after_its_event_stream_fails_and_drops()
     {
         // Every model call takes 1.5 s: the research job (six stages in a row) outlives both connection failures.

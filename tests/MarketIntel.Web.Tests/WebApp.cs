@@ -204,6 +204,19 @@ public abstract class WebApp : IAsyncLifetime
         }
     }
 
+    /// <summary>Every model of the emulator now answers HTTP 500 (a provider outage).</summary>
+    public async Task FailModelsAsync()
+    {
+        using var emulator = _emulator.CreateClient();
+        var profiles = await emulator.GetFromJsonAsync<JsonObject>("/admin/profiles");
+        foreach (var (model, profile) in profiles!.Where(p => p.Key != "default"))
+        {
+            profile!["http500Rate"] = 1.0;
+            using var put = await emulator.PutAsJsonAsync($"/admin/profiles/{model}", profile);
+            put.EnsureSuccessStatusCode();
+        }
+    }
+
     /// <summary>Back to the instant profiles of the configuration.</summary>
     public async Task ResetModelsAsync()
     {
@@ -231,14 +244,19 @@ public abstract class WebApp : IAsyncLifetime
         }
     }
 
-    /// <summary>Posts a research job for the shipped sample profile; answers its id.</summary>
+    /// <summary>Posts a research job for the shipped sample profile, its business name made unique so that no test is
+    /// served from another's stage cache (a cached stage never shows "running"); answers its id.</summary>
     public async Task<string> CreateResearchJobAsync()
     {
         var samples = await Http.GetFromJsonAsync<JsonArray>("/api/samples");
-        var response = await Http.PostAsJsonAsync("/api/jobs", new { kind = "research", profile = samples![0]!["profile"] });
+        var profile = samples![0]!["profile"]!.AsObject();
+        profile["business_name"] = $"{profile["business_name"]} {Interlocked.Increment(ref _jobs)}";
+        var response = await Http.PostAsJsonAsync("/api/jobs", new { kind = "research", profile });
         response.EnsureSuccessStatusCode();
         return response.Headers.Location!.ToString().Split('/')[^1];
     }
+
+    private static int _jobs;
 
     public static string ScreenshotPath(string name)
     {

@@ -1,4 +1,4 @@
-// Job page: live stage progress (GET the job, then follow its SSE stream), cancel, rerun of stale stages, links to
+// Job page: live stage progress (GET the job, then follow its SSE stream), cancel, rerun of stale or failed stages, links to
 // the results.
 import { el, api, announce, problemText, clear, param, isJobId, followJob, formatMs, formatCost, formatTime, TERMINAL, STAGE_NAMES } from './common.js';
 
@@ -56,8 +56,11 @@ function render(job, problem) {
   const t = job.totals ?? {};
   totals.textContent = `Totals: ${t.tokensIn ?? 0} tokens in, ${t.tokensOut ?? 0} out, ${formatCost(t.cost)}, ${t.modelCalls ?? 0} model calls, ${t.cachedStages ?? 0} cached stages.`;
   cancel.hidden = TERMINAL.has(job.status);
-  // The api re-runs research and full jobs only, once they have finished.
-  rerun.hidden = !(job.kind !== 'offer' && (job.status === 'succeeded' || job.status === 'failed') && job.stages.some((s) => s.stale));
+  // The api re-runs research and full jobs only, once they have finished: stale stages, and after a failure the failed
+  // and skipped ones too.
+  const stale = job.stages.some((s) => s.stale);
+  rerun.hidden = !(job.kind !== 'offer' && (job.status === 'failed' || (job.status === 'succeeded' && stale)));
+  rerun.textContent = job.status === 'failed' ? 'Retry failed stages' : 'Rerun stale stages';
   renderLinks(job);
   if (TERMINAL.has(job.status)) announce(`Job ${job.status}.`);
 }
@@ -91,10 +94,11 @@ cancel.addEventListener('click', async () => {
 
 rerun.addEventListener('click', async () => {
   rerun.disabled = true;
+  const retry = rerun.textContent.startsWith('Retry');
   const result = await api(`/api/jobs/${id}/rerun`, { method: 'POST' });
   rerun.disabled = false;
   if (result.ok) {
-    announce('The stale stages are queued again.');
+    announce(retry ? 'The failed stages are queued again.' : 'The stale stages are queued again.');
     render(result.data);
     // Following stopped when the job finished; the re-run is a new stretch of live progress.
     follower = followJob(id, render);
