@@ -72,12 +72,8 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
 
     public async Task SetStageAsync(string jobId, StageState state)
     {
-        // State and event in one round trip: stage updates sit on every stage's critical path.
-        var batch = Db.CreateBatch();
-        var stored = batch.HashSetAsync(RedisKeys.JobStages(jobId), state.Stage, PipelineJson.Serialize(state));
-        var appended = AppendEventAsync(batch, jobId, StageEvent(state));
-        batch.Execute();
-        await Task.WhenAll(stored, appended);
+        await WriteWithEventAsync(
+            db => db.HashSetAsync(RedisKeys.JobStages(jobId), state.Stage, PipelineJson.Serialize(state)), jobId, StageEvent(state));
     }
 
     public async Task SetStatusAsync(string jobId, JobStatus status, string? error = null)
@@ -96,11 +92,8 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
         {
             entries.Add(new(ErrorField, error));
         }
-        var batch = Db.CreateBatch();
-        var stored = batch.HashSetAsync(RedisKeys.Job(jobId), entries.ToArray());
-        var appended = AppendEventAsync(batch, jobId, new JobEvent { Type = "job", Status = status.ToString(), Message = error, At = time.GetUtcNow() });
-        batch.Execute();
-        await Task.WhenAll(stored, appended);
+        await WriteWithEventAsync(db => db.HashSetAsync(RedisKeys.Job(jobId), entries.ToArray()), jobId,
+            new JobEvent { Type = "job", Status = status.ToString(), Message = error, At = time.GetUtcNow() });
     }
 
     /// <summary>Marks the job for cancellation; a worker running it stops at the next stage boundary or call.</summary>
@@ -193,6 +186,17 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
     private static Task<RedisValue> AppendEventAsync(IDatabaseAsync target, string jobId, JobEvent jobEvent) =>
         target.StreamAddAsync(RedisKeys.JobEvents(jobId), "event", PipelineJson.Serialize(jobEvent),
             maxLength: EventsPerJob, useApproximateMaxLength: true);
+
+    /// <summary>A write and its event pipelined in one round trip, in that order: status and stage updates lie on every
+    /// stage's critical path.</summary>
+    private async Task WriteWithEventAsync(Func<IDatabaseAsync, Task> write, string jobId, JobEvent jobEvent)
+    {
+        var batch = Db.CreateBatch();
+        var written = write(batch);
+        var appended = AppendEventAsync(batch, jobId, jobEvent);
+        batch.Execute();
+        await Task.WhenAll(written, appended);
+    }
 
     private JobEvent StageEvent(StageState state) => new()
     {
