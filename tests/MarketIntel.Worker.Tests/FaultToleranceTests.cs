@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MarketIntel.Pipeline;
-using MarketIntel.Pipeline.Samples;
-using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Profiles;
 using MarketIntel.Pipeline.Routing;
 using MarketIntel.Storage;
@@ -29,7 +27,7 @@ public sealed class FaultToleranceTests : RedisAndEmulatorTest
         var store = host.Services.GetRequiredService<JobStore>();
         await host.StartAsync();
 
-        var job = FullJob();
+        var job = TestJobs.Full();
         await store.CreateAsync(job);
         var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
         await host.StopAsync();
@@ -70,7 +68,7 @@ public sealed class FaultToleranceTests : RedisAndEmulatorTest
         var outcomes = new List<JobSnapshot>();
         for (var i = 0; i < 20; i++)
         {
-            var job = FullJob();
+            var job = TestJobs.Full();
             await store.CreateAsync(job);
             outcomes.Add(await JobRecoveryTests.WaitForTerminalAsync(store, job.Id));
             // Each job must pay for its own calls: different profile text, so nothing comes from the cache.
@@ -115,23 +113,6 @@ public sealed class FaultToleranceTests : RedisAndEmulatorTest
         var stats = await emulator.GetFromJsonAsync<JsonObject>("/admin/stats");
         Assert.Equal(3, stats!["models"]![Fp8Fast]!["outcomes"]!["placeholder"]!.GetValue<int>());
         Assert.Null(stats["outcomes"]!["context400"]);
-    }
-
-    private static int _counter;
-
-    private static JobRecord FullJob()
-    {
-        var sample = SampleSuite.Get("wealth-executive-coaching");
-        return new JobRecord
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            Kind = JobKind.Full,
-            // A distinct profile per job defeats the stage cache, so every job calls the models.
-            Profile = sample.Profile with { BusinessName = $"{sample.Profile.BusinessName} #{Interlocked.Increment(ref _counter)}" },
-            Preferences = sample.Preferences,
-            CreatedAt = DateTimeOffset.UtcNow,
-            Stages = JobKinds.StagesOf(JobKind.Full),
-        };
     }
 }
 

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Routing;
 using MarketIntel.Pipeline.Samples;
 using MarketIntel.Pipeline.Stages;
@@ -78,7 +77,7 @@ public sealed partial class ProviderFaultBatchTests : RedisAndEmulatorTest
         var store = host.Services.GetRequiredService<JobStore>();
         await host.StartAsync();
         var samples = SampleSuite.LoadAll();
-        var records = Enumerable.Range(1, Jobs).Select(i => FullJob(samples[i % samples.Count], i)).ToList();
+        var records = Enumerable.Range(1, Jobs).Select(i => TestJobs.Full(samples[i % samples.Count])).ToList();
         foreach (var record in records)
         {
             await store.CreateAsync(record);
@@ -196,16 +195,6 @@ public sealed partial class ProviderFaultBatchTests : RedisAndEmulatorTest
     [GeneratedRegex(@"^Stage (\d+) \([^)]+\)")]
     private static partial Regex StageReason();
 
-    private static JobRecord FullJob(SampleProfile sample, int number) => new()
-    {
-        Id = Guid.NewGuid().ToString("N"),
-        Kind = JobKind.Full,
-        // A distinct profile per job defeats the stage cache, so every job calls the models.
-        Profile = sample.Profile with { BusinessName = $"{sample.Profile.BusinessName} #{number}" },
-        Preferences = sample.Preferences,
-        CreatedAt = DateTimeOffset.UtcNow,
-        Stages = JobKinds.StagesOf(JobKind.Full),
-    };
 
     private static async Task<List<JobSnapshot>> WaitForAllTerminalAsync(JobStore store, IEnumerable<string> ids)
     {

@@ -1,3 +1,5 @@
+using MarketIntel.Pipeline.Jobs;
+using MarketIntel.Pipeline.Samples;
 using MarketIntel.Storage;
 using MarketIntel.Testing;
 using MarketIntel.Worker.Models;
@@ -68,5 +70,27 @@ public abstract class RedisAndEmulatorTest : IAsyncLifetime
     {
         await Emulator.DisposeAsync();
         await Redis.DisposeAsync();
+    }
+}
+
+/// <summary>Jobs for tests.</summary>
+internal static class TestJobs
+{
+    private static int _counter;
+
+    /// <summary>A full job (stages 1-13) for <paramref name="sample"/> (the wealth sample when none is given). The business
+    /// name is numbered, so the stage cache answers nothing and every stage calls a model.</summary>
+    public static JobRecord Full(SampleProfile? sample = null)
+    {
+        sample ??= SampleSuite.Get("wealth-executive-coaching");
+        return new JobRecord
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Kind = JobKind.Full,
+            Profile = sample.Profile with { BusinessName = $"{sample.Profile.BusinessName} #{Interlocked.Increment(ref _counter)}" },
+            Preferences = sample.Preferences,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Stages = JobKinds.StagesOf(JobKind.Full),
+        };
     }
 }

@@ -1,6 +1,4 @@
 using MarketIntel.Pipeline;
-using MarketIntel.Pipeline.Samples;
-using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Profiles;
 using MarketIntel.Pipeline.Rollout;
 using MarketIntel.Pipeline.Routing;
@@ -225,7 +223,7 @@ public sealed class RolloutTests : IAsyncLifetime
         var created = new List<JobRecord>();
         for (var i = 0; i < jobs; i++)
         {
-            var job = FullJob();
+            var job = TestJobs.Full();
             await store.CreateAsync(job);
             created.Add(job);
         }
@@ -399,20 +397,4 @@ public sealed class RolloutTests : IAsyncLifetime
         Cost = 0.001m,
         Errors = errors ?? [],
     };
-
-    private static int _counter;
-
-    private static JobRecord FullJob()
-    {
-        var sample = SampleSuite.Get("wealth-executive-coaching");
-        return new JobRecord
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            Kind = JobKind.Full,
-            Profile = sample.Profile with { BusinessName = $"{sample.Profile.BusinessName} rollout #{Interlocked.Increment(ref _counter)}" },
-            Preferences = sample.Preferences,
-            CreatedAt = DateTimeOffset.UtcNow,
-            Stages = JobKinds.StagesOf(JobKind.Full),
-        };
-    }
 }
