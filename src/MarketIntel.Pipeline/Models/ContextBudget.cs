@@ -14,19 +14,22 @@ public static class ContextBudget
 
     public static int EstimateTokens(int characters) => (int)Math.Ceiling(characters / CharactersPerToken);
 
+    /// <summary>Output tokens the model's window leaves beside a prompt of <paramref name="promptCharacters"/>.</summary>
+    public static int AvailableOutputTokens(ModelSpec model, int promptCharacters) =>
+        model.ContextWindow - EstimateTokens(promptCharacters) - SafetyTokens;
+
     /// <summary>
     /// The output tokens to request: the stage's wish, capped by the model's output limit and by what the window leaves.
     /// </summary>
     /// <exception cref="ContextBudgetExceededException">When less than <paramref name="minimumOutputTokens"/> would remain.</exception>
     public static int OutputTokens(ModelSpec model, int promptCharacters, int wantedOutputTokens, int minimumOutputTokens)
     {
-        var input = EstimateTokens(promptCharacters);
-        var available = model.ContextWindow - input - SafetyTokens;
+        var available = AvailableOutputTokens(model, promptCharacters);
         var output = Math.Min(Math.Min(wantedOutputTokens, model.MaxOutputTokens), available);
         if (output < minimumOutputTokens)
         {
             throw new ContextBudgetExceededException(
-                $"The request does not fit {model.Id}: about {input} input tokens leave {Math.Max(available, 0)} of its "
+                $"The request does not fit {model.Id}: about {EstimateTokens(promptCharacters)} input tokens leave {Math.Max(available, 0)} of its "
                 + $"{model.ContextWindow}-token window, but the stage needs at least {minimumOutputTokens} output tokens.");
         }
         return output;

@@ -181,8 +181,7 @@ public sealed class StageRunner(
     private static List<ChatMessage> ReaskMessages(List<ChatMessage> messages, string? previous, string findings, ModelSpec spec, int maxTokens)
     {
         List<ChatMessage> withAnswer = [.. messages, new(ChatRole.Assistant, previous ?? ""), new(ChatRole.User, findings)];
-        var inputTokens = ContextBudget.EstimateTokens(withAnswer.Sum(m => m.Text.Length));
-        return inputTokens + maxTokens + ContextBudget.SafetyTokens <= spec.ContextWindow
+        return ContextBudget.AvailableOutputTokens(spec, withAnswer.Sum(m => m.Text.Length)) >= maxTokens
             ? withAnswer
             : [messages[0], messages[1], new(ChatRole.User, findings)];
     }
