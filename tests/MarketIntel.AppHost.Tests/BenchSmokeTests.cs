@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MarketIntel.Testing;
 
 namespace MarketIntel.AppHost.Tests;
 
@@ -11,9 +12,7 @@ public class BenchSmokeTests
     [Fact]
     public async Task The_app_benchmark_runs_every_scenario_against_the_real_processes_and_writes_its_report()
     {
-        var configurationDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var bench = Path.Combine(RepositoryRoot(), "bench", "MarketIntel.Bench", "bin",
-            configurationDirectory.Parent!.Name, configurationDirectory.Name, "MarketIntel.Bench.dll");
+        var bench = RepositoryPaths.BuildOutput(Path.Combine("bench", "MarketIntel.Bench"), "MarketIntel.Bench.dll");
         var workDirectory = Directory.CreateTempSubdirectory("marketintel-bench-smoke-").FullName;
         var start = new ProcessStartInfo("dotnet")
         {
@@ -45,17 +44,5 @@ public class BenchSmokeTests
         var report = File.ReadAllText(Path.Combine(workDirectory, "artifacts", "bench", "app.md"));
         Assert.Contains("## Throughput at zero latency, 2 workers", report);
         Directory.Delete(workDirectory, recursive: true);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MarketIntel.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("MarketIntel.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -260,13 +260,7 @@ public abstract class WebApp : IAsyncLifetime
 
     public static string ScreenshotPath(string name)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MarketIntel.sln")))
-        {
-            directory = directory.Parent;
-        }
-        var folder = Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "artifacts", "screenshots");
-        Directory.CreateDirectory(folder);
+        var folder = RepositoryPaths.Artifacts("screenshots");
         return Path.Combine(folder, $"{name}.png");
     }
 

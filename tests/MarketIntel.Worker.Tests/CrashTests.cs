@@ -269,15 +269,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>The project's own build output (same configuration as this test assembly), with its runtimeconfig and deps.</summary>
     private static string DllOf(string project)
     {
-        var baseDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = baseDirectory.Name;
-        var configuration = baseDirectory.Parent!.Name;
-        var root = baseDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "MarketIntel.sln")))
-        {
-            root = root.Parent;
-        }
-        var dll = Path.Combine(root!.FullName, "src", project, "bin", configuration, framework, project + ".dll");
+        var dll = RepositoryPaths.BuildOutput(Path.Combine("src", project), project + ".dll");
         Assert.True(File.Exists(dll), $"{dll} is not built");
         return dll;
     }
