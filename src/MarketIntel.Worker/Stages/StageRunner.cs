@@ -22,6 +22,12 @@ public sealed record StageRunRequest(string JobId, IStage Stage, StageInput Inpu
 
     /// <summary>A routing used instead of the active one (evaluations run a baseline or a proposed routing).</summary>
     public RoutingDocument? Routing { get; init; }
+
+    /// <summary>
+    /// Told while a call streams, a few times a second at most: tokens so far against the budget and, for a Markdown
+    /// stage, the text so far (the report being written).
+    /// </summary>
+    public Func<StageProgress, string?, Task>? OnStreaming { get; init; }
 }
 
 public sealed record StageRunResult(
@@ -48,6 +54,7 @@ public sealed class StageRunner(
     LiveMetrics liveMetrics,
     SpendStore spend,
     IOptionsMonitor<BudgetOptions> budgets,
+    ModelServing serving,
     TimeProvider time,
     ILogger<StageRunner> logger)
 {
@@ -132,6 +139,7 @@ public sealed class StageRunner(
         };
 
         var maxReasks = options.Value.MaxReasks;
+        var restarts = 0;
         for (var reask = 0; ; reask++)
         {
             if (await BudgetRefusalAsync(request.JobId, spec.Provider) is { } refusal)
@@ -140,7 +148,7 @@ public sealed class StageRunner(
                 throw new StageFailedException($"Stage {stage.Number} ({stage.Name}): {refusal}", attempts.ToList());
             }
             await Report(request, reask == 0 ? StageStatus.Running : StageStatus.Retrying, modelId, kind, attempts);
-            var (attempt, content, validation) = await CallAsync(request, spec, kind, client, messages, chatOptions, route, attempts.Count + 1, reask > 0, cancellationToken);
+            var (attempt, content, validation, interrupted) = await CallAsync(request, spec, kind, client, messages, chatOptions, route, attempts.Count + 1, reask > 0, cancellationToken);
             attempts.Add(attempt);
             // Live metrics describe user traffic on the active routing; evaluations bring their own routing.
             var recorded = request.Routing is null ? liveMetrics.RecordAsync(stage.Number, attempt) : Task.CompletedTask;
@@ -155,6 +163,14 @@ public sealed class StageRunner(
                 return new StageRunResult(content!, validation, modelId, kind, Cached: false, attempts.ToList());
             }
             await recorded;
+            if (interrupted && restarts < options.Value.MaxStreamRestarts)
+            {
+                // The answer broke off part-way: ask the same question again; it is not the model's content at fault.
+                restarts++;
+                reask--;
+                telemetry.Retry(stage.Number, modelId, "stream interrupted");
+                continue;
+            }
             if (attempt.Outcome == AttemptOutcome.ProviderError)
             {
                 throw new StageFailedException($"Stage {stage.Number} ({stage.Name}) failed on {modelId}: {string.Join("; ", attempt.Errors)}", attempts.ToList());
@@ -169,7 +185,7 @@ public sealed class StageRunner(
 
             // Re-ask with the validator's findings: a different request, so the provider cannot replay the bad answer.
             telemetry.Retry(stage.Number, modelId, "validation");
-            messages = ReaskMessages(messages, content, ReaskPrompt(stage, attempt.Errors), spec, maxTokens);
+            messages = ReaskMessages(messages, content, ModelAnswer.ReaskPrompt(stage, attempt.Errors), spec, maxTokens);
         }
     }
 
@@ -186,7 +202,7 @@ public sealed class StageRunner(
             : [messages[0], messages[1], new(ChatRole.User, findings)];
     }
 
-    private async Task<(StageAttempt Attempt, string? Content, ValidationResult? Validation)> CallAsync(
+    private async Task<CallOutcome> CallAsync(
         StageRunRequest request, ModelSpec spec, RouteKind kind, IChatClient client, List<ChatMessage> messages,
         ChatOptions chatOptions, StageRoute route, int number, bool reask, CancellationToken cancellationToken)
     {
@@ -201,46 +217,64 @@ public sealed class StageRunner(
 
         var started = time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
-        var callContext = new ModelCallContext { AttemptTimeout = TimeSpan.FromSeconds(route.TimeoutSeconds) };
-        ChatResponse response;
+        var maxTokens = chatOptions.MaxOutputTokens ?? stage.DefaultMaxTokens;
+        var callContext = new ModelCallContext { Timeouts = CallTimeouts.For(spec, maxTokens, route.TimeoutSeconds) };
+        var provider = serving.For(spec.Id);
+        var stream = new StreamedAnswer(request, spec, maxTokens, started, options.Value.ProgressInterval, time);
         try
         {
             using (ModelCallContext.Begin(callContext))
             {
-                response = await client.GetResponseAsync(messages, chatOptions, cancellationToken);
+                await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+                {
+                    await stream.AddAsync(update);
+                }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var reason = ModelCallErrors.Describe(e);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
-            logger.LogWarning("Stage {Stage} call to {Model} failed after {Retries} retries: {Reason}", stage.Number, spec.Id, callContext.Retries, reason);
+            logger.LogWarning("Stage {Stage} call to {Model} failed after {Retries} retries and {Tokens} streamed tokens: {Reason}",
+                stage.Number, spec.Id, callContext.Retries, stream.TokensOut, reason);
             RecordRetries(stage.Number, spec.Id, callContext);
+            // Tokens already streamed were generated, so they are paid for.
+            var partialIn = stream.TokensOut > 0 ? ContextBudget.EstimateTokens(messages.Sum(m => m.Text.Length)) : 0;
+            var partialCost = spec.Cost(partialIn, stream.TokensOut);
+            if (partialCost > 0)
+            {
+                await spend.AddAsync(request.JobId, spec.Provider, partialCost);
+            }
             var failed = new StageAttempt
             {
                 Number = number,
                 Model = spec.Id,
+                Provider = provider,
                 Route = kind,
                 Outcome = AttemptOutcome.ProviderError,
                 StartedAt = started,
                 DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+                TokensIn = partialIn,
+                TokensOut = stream.TokensOut,
+                Cost = partialCost,
                 Retries = callContext.Retries,
                 RetryReasons = callContext.RetryReasons.ToList(),
                 Reask = reask,
                 Fallback = kind == RouteKind.Fallback,
                 Errors = [reason],
             };
-            telemetry.Attempt(stage.Number, spec.Id, kind, 0, 0, 0, null, valid: false);
-            return (failed, null, null);
+            telemetry.Attempt(stage.Number, spec.Id, kind, partialIn, stream.TokensOut, partialCost, null, valid: false);
+            return new CallOutcome(failed, null, null, Interrupted: e is ModelStreamException { Started: true });
         }
         // The attempt's duration is the model's latency (with provider retries): parsing and validating are ours.
         var modelLatency = stopwatch.Elapsed;
         RecordRetries(stage.Number, spec.Id, callContext);
 
+        var response = stream.ToResponse();
         var reply = response.Text ?? "";
         var tokensIn = response.Usage?.InputTokenCount ?? ContextBudget.EstimateTokens(messages.Sum(m => m.Text.Length));
         var tokensOut = response.Usage?.OutputTokenCount ?? ContextBudget.EstimateTokens(reply.Length);
-        var (content, validation) = ParseAndValidate(stage, request.Input, reply, response.FinishReason);
+        var (content, validation) = ModelAnswer.ParseAndValidate(stage, request.Input, reply, response.FinishReason);
         var cost = spec.Cost(tokensIn, tokensOut);
         await spend.AddAsync(request.JobId, spec.Provider, cost);
 
@@ -253,6 +287,7 @@ public sealed class StageRunner(
         {
             Number = number,
             Model = spec.Id,
+            Provider = provider,
             Route = kind,
             Outcome = validation.IsValid ? AttemptOutcome.Succeeded : AttemptOutcome.Invalid,
             StartedAt = started,
@@ -270,8 +305,10 @@ public sealed class StageRunner(
             EmptyFields = validation.Metrics.EmptyFieldCount,
             Errors = validation.Errors.Concat(validation.Warnings.Select(w => "warning: " + w)).ToList(),
         };
-        return (attempt, content, validation);
+        return new CallOutcome(attempt, content, validation, Interrupted: false);
     }
+
+    private sealed record CallOutcome(StageAttempt Attempt, string? Content, ValidationResult? Validation, bool Interrupted);
 
     /// <summary>
     /// Why a model call must not be made (DESIGN §5 budgets): the job reached its cost ceiling or the provider its daily
@@ -294,56 +331,6 @@ public sealed class StageRunner(
         return null;
     }
 
-    /// <summary>Extracts the answer from the reply and validates it; a cut-off reply is never accepted.</summary>
-    internal static (string Content, ValidationResult Validation) ParseAndValidate(IStage stage, StageInput input, string reply, ChatFinishReason? finishReason)
-    {
-        string content;
-        if (stage.OutputKind == StageOutputKind.Json)
-        {
-            if (!ModelOutputParser.TryExtractJsonObject(reply, out var json))
-            {
-                return (reply, Invalid(stage, reply, "The reply contained no JSON object."));
-            }
-            try
-            {
-                content = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true })!.ToJsonString();
-            }
-            catch (JsonException e)
-            {
-                return (json, Invalid(stage, json, $"The reply's JSON is malformed: {e.Message}"));
-            }
-        }
-        else
-        {
-            content = ModelOutputParser.UnwrapMarkdown(reply);
-        }
-
-        var validation = stage.Validate(content, input);
-        if (finishReason == ChatFinishReason.Length)
-        {
-            validation = validation with
-            {
-                Errors = [.. validation.Errors, "The reply was cut off at the output-token limit (finish_reason: length)."],
-                QualityScore = stage.Weights.Score(validation.Errors.Count + 1, validation.Warnings.Count),
-            };
-        }
-        return (content, validation);
-    }
-
-    private static ValidationResult Invalid(IStage stage, string reply, string error)
-    {
-        var builder = new ValidationBuilder(stage.Number, stage.Name, stage.Weights);
-        builder.Error(error);
-        return builder.Build(reply.Length);
-    }
-
-    private static string ReaskPrompt(IStage stage, IReadOnlyList<string> errors) =>
-        "Your previous answer did not pass validation:\n"
-        + string.Join("\n", errors.Where(e => !e.StartsWith("warning:", StringComparison.Ordinal)).Take(20).Select(e => "- " + e))
-        + (stage.OutputKind == StageOutputKind.Json
-            ? "\nReply again with the complete, corrected JSON object only."
-            : "\nReply again with the complete, corrected report only.");
-
     /// <summary>Enough room for a useful answer: a full report needs far more than a JSON stage.</summary>
     private static int MinimumOutputTokens(IStage stage, int wanted) =>
         Math.Min(wanted, stage.OutputKind == StageOutputKind.Markdown ? 7000 : 1000);
@@ -362,7 +349,7 @@ public sealed class StageRunner(
         try
         {
             // The shadow never reads or fills the cache and never reports progress: its output is only measured.
-            var shadowRequest = request with { BypassCache = true, OnProgress = null };
+            var shadowRequest = request with { BypassCache = true, OnProgress = null, OnStreaming = null };
             await RunOnModelAsync(shadowRequest, route, shadowModel, RouteKind.Shadow, attempts, cancellationToken);
         }
         catch (StageFailedException e)
@@ -383,4 +370,12 @@ public sealed class StageRunnerOptions
     /// <summary>How often a stage is re-asked with the validator's errors before it fails (DESIGN §3: once or twice).</summary>
     [System.ComponentModel.DataAnnotations.Range(0, 2)]
     public int MaxReasks { get; init; } = 2;
+
+    /// <summary>How often a call whose stream broke off part-way (stalled, connection lost) is made again.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 5)]
+    public int MaxStreamRestarts { get; init; } = 2;
+
+    /// <summary>Shortest gap between two progress writes of a streaming call: a few a second, never one per token.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }
