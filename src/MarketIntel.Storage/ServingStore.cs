@@ -5,6 +5,9 @@ namespace MarketIntel.Storage;
 /// <summary>Which provider answers each model, as the workers last announced it (the pages show "running on the emulator").</summary>
 public sealed class ServingStore(IConnectionMultiplexer redis)
 {
+    /// <summary>Who answers a model whose provider has no credentials.</summary>
+    public const string Emulator = "emulator";
+
     public Task PublishAsync(IReadOnlyDictionary<string, string> servedBy) =>
         redis.GetDatabase().HashSetAsync(RedisKeys.ModelServing, servedBy.Select(p => new HashEntry(p.Key, p.Value)).ToArray());
 

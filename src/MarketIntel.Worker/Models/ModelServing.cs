@@ -7,7 +7,7 @@ namespace MarketIntel.Worker.Models;
 /// </summary>
 public sealed class ModelServing(IReadOnlyDictionary<string, string> servedBy)
 {
-    public const string Emulator = "emulator";
+    public const string Emulator = MarketIntel.Storage.ServingStore.Emulator;
 
     public string For(string modelId) => servedBy.TryGetValue(modelId, out var provider) ? provider : Emulator;
 
