@@ -89,6 +89,8 @@ public sealed record StageAttempt
 {
     public required int Number { get; init; }
     public required string Model { get; init; }
+    /// <summary>The section of a sectioned stage (the report) this attempt wrote; null for a whole-stage answer.</summary>
+    public string? Section { get; init; }
     /// <summary>Who answered: the model's provider (e.g. <c>workers-ai</c>) or <c>emulator</c>; null for a cache hit.</summary>
     public string? Provider { get; init; }
     public required RouteKind Route { get; init; }

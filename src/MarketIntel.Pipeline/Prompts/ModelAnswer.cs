@@ -13,7 +13,11 @@ namespace MarketIntel.Pipeline.Prompts;
 public static class ModelAnswer
 {
     /// <summary>Extracts the answer from the reply and validates it; a cut-off reply is never accepted.</summary>
-    public static (string Content, ValidationResult Validation) ParseAndValidate(IStage stage, StageInput input, string reply, ChatFinishReason? finishReason)
+    public static (string Content, ValidationResult Validation) ParseAndValidate(IStage stage, StageInput input, string reply, ChatFinishReason? finishReason) =>
+        ParseAndValidate(stage, reply, finishReason, content => stage.Validate(content, input));
+
+    /// <summary>The same for one part of a stage's answer (a section), judged by <paramref name="validate"/>.</summary>
+    public static (string Content, ValidationResult Validation) ParseAndValidate(IStage stage, string reply, ChatFinishReason? finishReason, Func<string, ValidationResult> validate)
     {
         string content;
         if (stage.OutputKind == StageOutputKind.Json)
@@ -36,7 +40,7 @@ public static class ModelAnswer
             content = ModelOutputParser.UnwrapMarkdown(reply);
         }
 
-        var validation = stage.Validate(content, input);
+        var validation = validate(content);
         if (finishReason == ChatFinishReason.Length)
         {
             validation = validation with
