@@ -10,7 +10,7 @@ public readonly record struct WordBand(int Min, int Max)
     public const double TokensPerWord = 1.4;
 
     /// <summary>Table pipes, separator rows and heading marks cost tokens but count no words.</summary>
-    public const int MarkupTokens = 500;
+    public const int MarkupTokens = 700;
 
     /// <summary>Enough for the top of the band plus markup, rounded up to a hundred.</summary>
     public int MaxTokens => (int)Math.Ceiling((Max * TokensPerWord + MarkupTokens) / 100) * 100;
