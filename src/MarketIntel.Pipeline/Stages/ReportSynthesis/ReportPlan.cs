@@ -110,7 +110,7 @@ public static class ReportPlan
     /// <summary>Every part of the report for this input, in outline order.</summary>
     public static IReadOnlyList<ReportPart> For(StageInput input) => Split(ReportOutline.For(input));
 
-    public static IReadOnlyList<ReportPart> Split(IReadOnlyList<ReportSection> outline)
+    private static IReadOnlyList<ReportPart> Split(IReadOnlyList<ReportSection> outline)
     {
         var slices = new List<List<ReportSection>>();
         foreach (var section in outline)
