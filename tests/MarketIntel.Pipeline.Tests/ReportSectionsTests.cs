@@ -50,12 +50,12 @@ public class ReportSectionsTests
             var part = Parts.Single(p => p.Key == section.Key);
             var band = part.Words!.Value;
             var user = section.Prompt.User;
-            Assert.Contains("\n```markdown\n" + string.Join("\n", part.Outline.Select(s => s.OutlineLine)) + "\n```\n", user);
+            Assert.Contains("\n## Report outline for this section\n```markdown\n" + string.Join("\n", part.Outline.Select(s => s.OutlineLine)) + "\n```\n", user);
             Assert.Contains($"\nLength: {band.Min}-{band.Max} words.\n", user);
             Assert.DoesNotContain(ReportOutline.TitlePrefix, user);
             Assert.Null(section.Prompt.ResponseSchema);
             Assert.Equal(part.Heading.Title, section.Title);
-            Assert.InRange(section.MaxTokens, (int)(band.Max * WordBand.TokensPerWord) + 300, (int)(band.Max * WordBand.TokensPerWord) + 700);
+            Assert.InRange(section.MaxTokens, (int)(band.Max * WordBand.TokensPerWord) + 700, (int)(band.Max * WordBand.TokensPerWord) + 800);
             foreach (var other in Parts.Where(p => p != part && p.Key != "title"))
             {
                 Assert.DoesNotContain("\n" + other.Heading.OutlineLine + "\n", user);
@@ -129,7 +129,7 @@ public class ReportSectionsTests
         var summary = Stage.Summary(Input, written, Condensed);
 
         Assert.Equal("summary", summary.Key);
-        Assert.Contains("\n```markdown\n## Executive Summary\n```\n", summary.Prompt.User);
+        Assert.Contains("\n## Report outline for this section\n```markdown\n## Executive Summary\n```\n", summary.Prompt.User);
         Assert.Contains("\nLength: 300-360 words.\n", summary.Prompt.User);
         Assert.Contains("<data name=\"report_sections\">\n## 1. Market Validation & Opportunity", summary.Prompt.User);
         foreach (var key in SectionKeys)

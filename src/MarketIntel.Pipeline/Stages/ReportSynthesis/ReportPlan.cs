@@ -10,7 +10,7 @@ public readonly record struct WordBand(int Min, int Max)
     public const double TokensPerWord = 1.4;
 
     /// <summary>Table pipes, separator rows and heading marks cost tokens but count no words.</summary>
-    public const int MarkupTokens = 500;
+    public const int MarkupTokens = 700;
 
     /// <summary>Enough for the top of the band plus markup, rounded up to a hundred.</summary>
     public int MaxTokens => (int)Math.Ceiling((Max * TokensPerWord + MarkupTokens) / 100) * 100;
@@ -110,7 +110,7 @@ public static class ReportPlan
     /// <summary>Every part of the report for this input, in outline order.</summary>
     public static IReadOnlyList<ReportPart> For(StageInput input) => Split(ReportOutline.For(input));
 
-    public static IReadOnlyList<ReportPart> Split(IReadOnlyList<ReportSection> outline)
+    private static IReadOnlyList<ReportPart> Split(IReadOnlyList<ReportSection> outline)
     {
         var slices = new List<List<ReportSection>>();
         foreach (var section in outline)

@@ -163,7 +163,8 @@ public sealed class ReportSynthesisStage : ISectionedStage
                 sourcing,
                 "Start with the section's heading, the first line of the outline. Write this section only: no report title, no other section, no closing remarks.",
             ]);
-        Outline(prompt, "Section outline", part.Outline);
+        // Starts like the whole report's outline heading, which is where the emulator looks for the fenced block.
+        Outline(prompt, "Report outline for this section", part.Outline);
     }
 
     private static PromptWriter Business(StageInput input)
