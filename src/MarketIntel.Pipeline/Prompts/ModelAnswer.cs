@@ -59,11 +59,13 @@ public static class ModelAnswer
         return builder.Build(reply.Length);
     }
 
-    public static string ReaskPrompt(IStage stage, IReadOnlyList<string> errors) =>
+    /// <param name="section">True when the answer is one section of a sectioned stage, not the whole.</param>
+    public static string ReaskPrompt(IStage stage, IReadOnlyList<string> errors, bool section = false) =>
         "Your previous answer did not pass validation:\n"
         + string.Join("\n", errors.Where(e => !e.StartsWith("warning:", StringComparison.Ordinal)).Take(20).Select(e => "- " + e))
         + (stage.OutputKind == StageOutputKind.Json
             ? "\nReply again with the complete, corrected JSON object only."
-            : "\nReply again with the complete, corrected report only.");
-
+            : section
+                ? "\nReply again with the complete, corrected section only."
+                : "\nReply again with the complete, corrected report only.");
 }

@@ -266,7 +266,7 @@ public sealed class StageRunner(
 
             // Re-ask with the validator's findings: a different request, so the provider cannot replay the bad answer.
             telemetry.Retry(stage.Number, modelId, "validation");
-            messages = ReaskMessages(messages, content, ModelAnswer.ReaskPrompt(stage, attempt.Errors), call.Spec, part.MaxTokens);
+            messages = ReaskMessages(messages, content, ModelAnswer.ReaskPrompt(stage, attempt.Errors, section: part.Key is not null), call.Spec, part.MaxTokens);
         }
     }
 
