@@ -47,6 +47,35 @@ public sealed class SectionedReportTests : RedisAndEmulatorTest
     }
 
     [Fact]
+    public async Task Phase_4_puts_the_report_on_Mistral_with_full_research_data_and_the_schema_free_path_through_the_real_runner()
+    {
+        const string mistral = "@cf/mistralai/mistral-small-3.1-24b-instruct";
+        var prompts = new List<string>();
+        using var host = WorkerHost.Build(Redis, Emulator, configure: builder => Recording.Decorate(builder.Services, mistral, prompts));
+        await host.Services.GetRequiredService<RoutingStore>().ChangeAsync(
+            doc => doc with { Stages = new(doc.Stages) { [6] = doc.For(6) with { Stable = mistral } } },
+            "change", "test", "Phase 4: report on Mistral Small 3.1", approved: true);
+        var store = host.Services.GetRequiredService<JobStore>();
+        await host.StartAsync();
+
+        var job = Research();
+        await store.CreateAsync(job);
+        var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
+        await host.StopAsync();
+
+        Assert.True(done.Status == JobStatus.Succeeded, $"{done.Status}: {done.Error}");
+        Assert.Equal(mistral, done.Stages[6].Model);
+        Assert.All(done.Stages[6].Attempts, a => Assert.Equal(mistral, a.Model));
+        Assert.Equal(9, done.Stages[6].Attempts.Select(a => a.Section).Distinct().Count());
+        // The long-context path: each section gets the full JSON of the stages it reads, not the condensed brief.
+        lock (prompts)
+        {
+            Assert.Equal(done.Stages[6].Attempts.Count, prompts.Count);
+            Assert.Contains(prompts, p => p.Contains("stage1_market_analysis", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task With_sectioning_off_the_report_is_one_call_as_before()
     {
         using var host = WorkerHost.Build(Redis, Emulator, new Dictionary<string, string?> { ["Stages:SectionedReport"] = "false" });
@@ -74,6 +103,29 @@ public sealed class SectionedReportTests : RedisAndEmulatorTest
             CreatedAt = DateTimeOffset.UtcNow,
             Stages = JobKinds.StagesOf(JobKind.Research),
         };
+    }
+
+    /// <summary>Records the user prompt of every call to one model.</summary>
+    private sealed class Recording(IChatClient inner, List<string> prompts) : DelegatingChatClient(inner)
+    {
+        public static void Decorate(IServiceCollection services, string model, List<string> prompts)
+        {
+            var original = services.Single(d => d.ServiceType == typeof(IChatClient) && Equals(d.ServiceKey, model));
+            services.Remove(original);
+            services.AddKeyedSingleton<IChatClient>(model, (provider, key) =>
+                new Recording((IChatClient)original.KeyedImplementationFactory!(provider, key), prompts));
+        }
+
+        public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var list = messages.ToList();
+            lock (prompts)
+            {
+                prompts.Add(list[1].Text);
+            }
+            return base.GetStreamingResponseAsync(list, options, cancellationToken);
+        }
     }
 
     /// <summary>The model's first answer to the prompt containing <c>marker</c> gets a template gap; later ones are left alone.</summary>
