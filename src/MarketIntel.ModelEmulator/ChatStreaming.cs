@@ -3,8 +3,10 @@ using System.Text.Json;
 namespace MarketIntel.ModelEmulator;
 
 /// <summary>
-/// <c>stream: true</c>: the answer as server-sent <c>chat.completion.chunk</c> events, paced by the profile's speed,
-/// then usage (when <c>stream_options.include_usage</c> asks for it) and <c>[DONE]</c>.
+/// <c>stream: true</c>: the answer as server-sent <c>chat.completion.chunk</c> events, the first after the time to first
+/// token and each of the rest flushed as the model "generates" it at the profile's speed, then usage (when
+/// <c>stream_options.include_usage</c> asks for it) and <c>[DONE]</c>. A stalled answer stops part-way and holds the
+/// connection open until the client leaves or the stall time ends, then drops it.
 /// </summary>
 internal static class ChatStreaming
 {
@@ -25,8 +27,18 @@ internal static class ChatStreaming
         http.Response.Headers.CacheControl = "no-cache";
         await Task.Delay(firstDelay, time, cancellation);
         await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody("assistant", ""), null, null), cancellation);
-        foreach (var chunk in chunks)
+        var stallAt = answer.StallAfterFraction is { } fraction
+            ? Math.Min((int)(chunks.Count * fraction), chunks.Count - 1)
+            : int.MaxValue;
+        for (var i = 0; i < chunks.Count; i++)
         {
+            if (i == stallAt)
+            {
+                await Task.Delay(answer.StallFor, time, cancellation);
+                http.Abort();
+                return;
+            }
+            var chunk = chunks[i];
             await Task.Delay(perChunk, time, cancellation);
             await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody(null, chunk), null, null), cancellation);
         }
