@@ -132,7 +132,7 @@ internal sealed class ChatEmulator(EmulatorRandom random, EmulatorStats stats, I
     {
         var json = new SchemaInstanceGenerator(rng, profileData, compact, realism).Generate(schema);
         FixedValues.Apply(json, fixedValues);
-        new StatedRelations(prompt, rng).Apply(json, schema);
+        new StatedRelations(prompt, profileData, rng).Apply(json, schema);
         FixedValues.Apply(json, fixedValues);
         return json;
     }

@@ -16,20 +16,22 @@ namespace MarketIntel.ModelEmulator;
 /// plan" (prompt): one item of a list carries the flag, the numbered one when a number is given.</item>
 /// <item>"first tactical ($97-$297), then strategic ($497-$997)" (a list's description): the items' prices in those bands.</item>
 /// <item>"3-5 times the price", "above the price" (description): a value as a multiple of its item's price.</item>
+/// <item>"Tier 2 is priced at the desired price", "tier 1 costs 40-50% of tier 2 and tier 3 150-200% of it" (prompt): the
+/// numbered items' prices, from a price the prompt's data gives and from each other.</item>
 /// <item>"recommended_price must lie between $3,000 and $8,000" (prompt): a number inside the stated bounds.</item>
 /// <item>"Recommend the option whose risk level is high" (prompt): a recommended_* number pointing at that option.</item>
 /// <item>"value_to_price_ratio is the value stack total ($18,500) divided by your price ... N:1" (prompt).</item>
 /// </list>
 /// </summary>
-internal sealed partial class StatedRelations(string prompt, Random random)
+internal sealed partial class StatedRelations(string prompt, ProfileData data, Random random)
 {
     private const int MaxDepth = 24;
 
     private readonly IReadOnlyList<string> _sentences = Sentences(prompt);
 
-    public void Apply(JsonNode? answer, JsonObject schema) => Walk(answer, schema, schema, 0);
+    public void Apply(JsonNode? answer, JsonObject schema) => Walk(answer, schema, schema, "root", 0);
 
-    private void Walk(JsonNode? node, JsonNode? schemaNode, JsonObject root, int depth)
+    private void Walk(JsonNode? node, JsonNode? schemaNode, JsonObject root, string name, int depth)
     {
         var schema = SchemaInstanceGenerator.Resolve(schemaNode, root);
         if (schema is null || depth > MaxDepth)
@@ -41,7 +43,7 @@ internal sealed partial class StatedRelations(string prompt, Random random)
             case JsonObject value when schema["properties"] is JsonObject properties:
                 foreach (var (property, propertySchema) in properties)
                 {
-                    Walk(value[property], propertySchema, root, depth + 1);
+                    Walk(value[property], propertySchema, root, property, depth + 1);
                 }
                 // After the children: a total sees its list's final values.
                 ApplyToObject(value, properties, root);
@@ -49,17 +51,17 @@ internal sealed partial class StatedRelations(string prompt, Random random)
             case JsonArray items:
                 foreach (var item in items)
                 {
-                    Walk(item, schema["items"], root, depth + 1);
+                    Walk(item, schema["items"], root, name, depth + 1);
                 }
                 if (SchemaInstanceGenerator.Resolve(schema["items"], root)?["properties"] is JsonObject itemProperties)
                 {
-                    ApplyToItems(items.OfType<JsonObject>().ToList(), schema, itemProperties, root);
+                    ApplyToItems(items.OfType<JsonObject>().ToList(), name, schema, itemProperties, root);
                 }
                 break;
         }
     }
 
-    private void ApplyToItems(List<JsonObject> items, JsonObject arraySchema, JsonObject properties, JsonObject root)
+    private void ApplyToItems(List<JsonObject> items, string listName, JsonObject arraySchema, JsonObject properties, JsonObject root)
     {
         if (items.Count == 0)
         {
@@ -78,6 +80,17 @@ internal sealed partial class StatedRelations(string prompt, Random random)
             for (var i = 0; i < items.Count; i++)
             {
                 items[i][price.Name] = Number(Draw(bands[i].Min, bands[i].Max, price.Schema), price.Schema);
+            }
+        }
+
+        if (price.Name is not null)
+        {
+            foreach (var (number, amount) in NumberedPrices(listName))
+            {
+                if (number >= 1 && number <= items.Count)
+                {
+                    items[number - 1][price.Name] = Number(Round(SchemaInstanceGenerator.NiceMoney(amount), price.Schema), price.Schema);
+                }
             }
         }
 
@@ -193,6 +206,42 @@ internal sealed partial class StatedRelations(string prompt, Random random)
         return best.Score > 0 ? best.Total : null;
     }
 
+    /// <summary>
+    /// Prices the prompt gives numbered items of this list ("tier 2", "plan 1"): first those set to a price its data
+    /// names ("is priced at the desired price"), then those set as a share of another ("tier 1 costs 40-50% of tier 2",
+    /// "tier 3 150-200% of it", where "it" is the item the clause last named).
+    /// </summary>
+    private Dictionary<int, double> NumberedPrices(string listName)
+    {
+        var listTokens = Tokens(listName);
+        bool Ours(Match m) => listTokens.Contains(Stem(m.Groups["kind"].Value.ToLowerInvariant()));
+        var prices = new Dictionary<int, double>();
+        foreach (var match in _sentences.SelectMany(s => PricedAt().Matches(s)).Where(Ours))
+        {
+            if (data.Find(match.Groups["label"].Value) is { } text && ProfileData.ParseMoney(DollarText().Match(text).Value) is { } amount && amount > 0)
+            {
+                prices[Int(match.Groups["n"])] = (double)amount;
+            }
+        }
+        foreach (var sentence in _sentences)
+        {
+            int? named = null;
+            foreach (var match in ShareOf().Matches(sentence).Where(Ours))
+            {
+                named = match.Groups["m"].Success ? Int(match.Groups["m"]) : named;
+                if (named is { } of && prices.TryGetValue(of, out var basis))
+                {
+                    var (low, high) = (Percent(match.Groups["a"]), Percent(match.Groups["b"]));
+                    prices[Int(match.Groups["n"])] = basis * (low + random.NextDouble() * (high - low)) / 100;
+                }
+            }
+        }
+        return prices;
+
+        static int Int(Group group) => int.Parse(group.Value, CultureInfo.InvariantCulture);
+        static double Percent(Group group) => double.Parse(group.Value, CultureInfo.InvariantCulture);
+    }
+
     private sealed record Only(int? Number);
 
     /// <summary>Whether the flag belongs to one item only, and which one when a number is named ("tier 2 only").</summary>
@@ -265,6 +314,15 @@ internal sealed partial class StatedRelations(string prompt, Random random)
         : word.EndsWith("uses", StringComparison.Ordinal) || word.EndsWith("sses", StringComparison.Ordinal) || word.EndsWith("xes", StringComparison.Ordinal) ? word[..^2]
         : word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) && !word.EndsWith("us", StringComparison.Ordinal) ? word[..^1]
         : word;
+
+    [GeneratedRegex(@"\b(?<kind>tier|plan|option|package|level)\s+(?<n>\d+)\s+is priced at (?:the\s+)?(?<label>[a-z][\w ]*?price)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex PricedAt();
+
+    [GeneratedRegex(@"\b(?<kind>tier|plan|option|package|level)\s+(?<n>\d+)\s+(?:costs\s+|is\s+|at\s+)?(?<a>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(?<b>\d+(?:\.\d+)?)\s*%\s+of\s+(?:(?:tier|plan|option|package|level)\s+(?<m>\d+)|it)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ShareOf();
+
+    [GeneratedRegex(@"\$\s?\d[\d,]*(?:\.\d+)?", RegexOptions.CultureInvariant)]
+    private static partial Regex DollarText();
 
     [GeneratedRegex(@"(?:\.\s+|;\s*|\r?\n)", RegexOptions.CultureInvariant)]
     private static partial Regex ClauseBreak();

@@ -61,6 +61,8 @@ public sealed class InstructionFollowingTests(EmulatorFactory factory) : IClassF
           "options":{"type":"array","minItems":3,"maxItems":3,"items":{"type":"object","properties":{
              "risk_level":{"type":"string","enum":["low","moderate","high"]}}}},
           "recommended_option":{"type":"integer","minimum":1,"maximum":3},
+          "pricing_tiers":{"type":"array","minItems":3,"maxItems":3,"items":{"type":"object","properties":{
+             "tier_number":{"type":"integer"},"price":{"type":"number"}}}},
           "recommended_price":{"type":"number"},
           "value_to_price_ratio":{"type":"string"}}}
         """);
@@ -72,6 +74,7 @@ public sealed class InstructionFollowingTests(EmulatorFactory factory) : IClassF
         - Recommend the option whose risk level is high, matching the user's tolerance.
         - recommended_price must lie between $3,000 and $4,000 inclusive.
         - value_to_price_ratio is the value stack total ($18,500) divided by your price, rounded, written as N:1.
+        - pricing_tiers: three tiers. Tier 2 is priced at the desired price; tier 1 costs 40-50% of tier 2 and tier 3 150-200% of it.
         """;
 
     [Fact]
@@ -87,6 +90,10 @@ public sealed class InstructionFollowingTests(EmulatorFactory factory) : IClassF
             var price = answer["recommended_price"]!.GetValue<double>();
             Assert.InRange(price, 3000, 4000);
             Assert.Equal($"{Math.Round(18500 / price)}:1", answer["value_to_price_ratio"]!.GetValue<string>());
+            var tiers = answer["pricing_tiers"]!.AsArray().Select(t => t!["price"]!.GetValue<double>()).ToList();
+            Assert.Equal(4997, tiers[1]); // the business profile's desired price, $5,000, written as a price is written
+            Assert.InRange(tiers[0] / 5000, 0.39, 0.51);
+            Assert.InRange(tiers[2] / 5000, 1.49, 2.01);
         }
     }
 
