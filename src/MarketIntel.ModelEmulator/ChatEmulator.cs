@@ -9,9 +9,12 @@ internal abstract record Decision(string Outcome, TimeSpan Delay);
 internal sealed record FailureDecision(string Outcome, TimeSpan Delay, int StatusCode, WorkersAiErrors.Body Body, bool RetryAfter)
     : Decision(Outcome, Delay);
 
-/// <summary>An answer; when streamed with <paramref name="StallAfterFraction"/> set, it stops after that share of its chunks.</summary>
+/// <summary>
+/// An answer, complete after <paramref name="Delay"/>; streamed, its first token comes after <paramref name="FirstToken"/>,
+/// and with <paramref name="StallAfterFraction"/> set it stops after that share of its chunks for <paramref name="StallFor"/>.
+/// </summary>
 internal sealed record AnswerDecision(string Outcome, TimeSpan Delay, string Id, string Content, string FinishReason, ChatUsage Usage,
-    double? StallAfterFraction = null, TimeSpan StallFor = default)
+    TimeSpan FirstToken, double? StallAfterFraction = null, TimeSpan StallFor = default)
     : Decision(Outcome, Delay);
 
 /// <summary>
@@ -118,9 +121,11 @@ internal sealed class ChatEmulator(EmulatorRandom random, EmulatorStats stats, I
             : TimeSpan.FromMilliseconds((profile.TimeToFirstTokenMs + completionTokens / profile.TokensPerSecond * 1000) * scale);
         var usage = new ChatUsage(promptTokens, completionTokens, promptTokens + completionTokens);
         var id = $"chatcmpl-{rng.NextInt64():x16}";
+        // A held-back answer (the timeout fault) sends nothing until it is due.
+        var first = timeout ? delay : firstToken;
         return stall
-            ? new AnswerDecision(outcome, delay, id, content, finishReason, usage, profile.StallAfterFraction, TimeSpan.FromMilliseconds(profile.StallMs))
-            : new AnswerDecision(outcome, delay, id, content, finishReason, usage);
+            ? new AnswerDecision(outcome, delay, id, content, finishReason, usage, first, profile.StallAfterFraction, TimeSpan.FromMilliseconds(profile.StallMs))
+            : new AnswerDecision(outcome, delay, id, content, finishReason, usage, first);
     }
 
     /// <summary>

@@ -18,14 +18,19 @@ internal static class ChatStreaming
         var chunks = Enumerable.Range(0, (answer.Content.Length + ChunkCharacters - 1) / ChunkCharacters)
             .Select(i => answer.Content.Substring(i * ChunkCharacters, Math.Min(ChunkCharacters, answer.Content.Length - i * ChunkCharacters)))
             .ToList();
-        // The first chunk waits for the time to first token; the rest share the remaining time.
-        var perChunk = chunks.Count == 0 ? TimeSpan.Zero : answer.Delay / (chunks.Count + 4);
-        var firstDelay = answer.Delay - perChunk * chunks.Count;
+        var due = Schedule(answer, chunks.Count);
+        var start = time.GetTimestamp();
+        // Each event waits for its own moment counted from the start, so timer slop does not add up over many chunks.
+        Task UntilAsync(TimeSpan moment)
+        {
+            var wait = moment - time.GetElapsedTime(start);
+            return wait > TimeSpan.Zero ? Task.Delay(wait, time, cancellation) : Task.CompletedTask;
+        }
 
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
-        await Task.Delay(firstDelay, time, cancellation);
+        await UntilAsync(answer.FirstToken);
         await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody("assistant", ""), null, null), cancellation);
         var stallAt = answer.StallAfterFraction is { } fraction
             ? Math.Min((int)(chunks.Count * fraction), chunks.Count - 1)
@@ -38,9 +43,8 @@ internal static class ChatStreaming
                 http.Abort();
                 return;
             }
-            var chunk = chunks[i];
-            await Task.Delay(perChunk, time, cancellation);
-            await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody(null, chunk), null, null), cancellation);
+            await UntilAsync(due[i]);
+            await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody(null, chunks[i]), null, null), cancellation);
         }
         await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody(null, null), answer.FinishReason, null), cancellation);
         if (request.IncludeUsage)
@@ -49,6 +53,16 @@ internal static class ChatStreaming
         }
         await http.Response.WriteAsync("data: [DONE]\n\n", cancellation);
         await http.Response.Body.FlushAsync(cancellation);
+    }
+
+    /// <summary>
+    /// When each content chunk is due, from the start of the response: the first token at <see cref="AnswerDecision.FirstToken"/>,
+    /// then evenly (the profile's tokens per second) until the last chunk at <see cref="Decision.Delay"/>.
+    /// </summary>
+    internal static IReadOnlyList<TimeSpan> Schedule(AnswerDecision answer, int chunks)
+    {
+        var generating = answer.Delay - answer.FirstToken;
+        return Enumerable.Range(1, chunks).Select(i => answer.FirstToken + generating * i / chunks).ToList();
     }
 
     private static ChatCompletion Chunk(string id, long created, string model, ChatMessageBody delta, string? finishReason, ChatUsage? usage) =>
