@@ -29,6 +29,19 @@ internal sealed partial class StatedRelations(string prompt, ProfileData data, R
 
     private readonly IReadOnlyList<string> _sentences = Sentences(prompt);
 
+    /// <summary>The sentences naming each field, found once per answer: a long prompt has thousands of sentences.</summary>
+    private readonly Dictionary<string, List<string>> _naming = new(StringComparer.Ordinal);
+
+    private List<string> Naming(string name)
+    {
+        if (!_naming.TryGetValue(name, out var sentences))
+        {
+            sentences = _sentences.Where(s => s.Contains(name, StringComparison.Ordinal) && Names(s, name)).ToList();
+            _naming[name] = sentences;
+        }
+        return sentences;
+    }
+
     public void Apply(JsonNode? answer, JsonObject schema) => Walk(answer, schema, schema, "root", 0);
 
     private void Walk(JsonNode? node, JsonNode? schemaNode, JsonObject root, string name, int depth)
@@ -131,7 +144,7 @@ internal sealed partial class StatedRelations(string prompt, ProfileData data, R
             {
                 continue;
             }
-            var said = string.Join(" ", _sentences.Where(s => Names(s, name)));
+            var said = string.Join(" ", Naming(name));
             if (IsNumber(schema))
             {
                 if (SumOf(Description(schema), said, name) is { } words && Sum(words, lists) is { } sum)
@@ -211,22 +224,29 @@ internal sealed partial class StatedRelations(string prompt, ProfileData data, R
     /// names ("is priced at the desired price"), then those set as a share of another ("tier 1 costs 40-50% of tier 2",
     /// "tier 3 150-200% of it", where "it" is the item the clause last named).
     /// </summary>
+    private List<Match>? _pricedAt;
+
+    /// <summary>Per sentence, its "tier N costs A-B% of ..." clauses: "it" refers back within one sentence only.</summary>
+    private List<List<Match>>? _sharesOf;
+
     private Dictionary<int, double> NumberedPrices(string listName)
     {
         var listTokens = Tokens(listName);
         bool Ours(Match m) => listTokens.Contains(Stem(m.Groups["kind"].Value.ToLowerInvariant()));
         var prices = new Dictionary<int, double>();
-        foreach (var match in _sentences.SelectMany(s => PricedAt().Matches(s)).Where(Ours))
+        _pricedAt ??= _sentences.SelectMany(s => PricedAt().Matches(s)).ToList();
+        _sharesOf ??= _sentences.Select(s => ShareOf().Matches(s).ToList()).Where(m => m.Count > 0).ToList();
+        foreach (var match in _pricedAt.Where(Ours))
         {
             if (data.Find(match.Groups["label"].Value) is { } text && ProfileData.ParseMoney(DollarText().Match(text).Value) is { } amount && amount > 0)
             {
                 prices[Int(match.Groups["n"])] = (double)amount;
             }
         }
-        foreach (var sentence in _sentences)
+        foreach (var shares in _sharesOf)
         {
             int? named = null;
-            foreach (var match in ShareOf().Matches(sentence).Where(Ours))
+            foreach (var match in shares.Where(Ours))
             {
                 named = match.Groups["m"].Success ? Int(match.Groups["m"]) : named;
                 if (named is { } of && prices.TryGetValue(of, out var basis))
@@ -247,7 +267,7 @@ internal sealed partial class StatedRelations(string prompt, ProfileData data, R
     /// <summary>Whether the flag belongs to one item only, and which one when a number is named ("tier 2 only").</summary>
     private Only? OnlyOne(string name, string description)
     {
-        foreach (var text in _sentences.Where(s => Names(s, name)).Prepend(description))
+        foreach (var text in Naming(name).Prepend(description))
         {
             if (!OnlyWords().IsMatch(text))
             {
