@@ -5,7 +5,8 @@ namespace MarketIntel.ModelEmulator;
 
 /// <summary>
 /// <c>POST /v1/chat/completions</c> and the Workers AI OpenAI-compatible path
-/// <c>POST /client/v4/accounts/{account}/ai/v1/chat/completions</c> (which wants a bearer token, any non-empty one).
+/// <c>POST /client/v4/accounts/{account}/ai/v1/chat/completions</c>, which wants a bearer token (any non-empty one) and
+/// reads the body in Workers AI's dialect (<see cref="RequestDialect.WorkersAi"/>).
 /// </summary>
 internal static class ChatCompletionsApi
 {
@@ -13,18 +14,18 @@ internal static class ChatCompletionsApi
 
     public static IEndpointRouteBuilder MapChatCompletions(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/chat/completions", (HttpContext http, ChatEmulator emulator, ProfileStore profiles, TimeProvider time) =>
-            HandleAsync(http, emulator, profiles, time, requireToken: false));
+        endpoints.MapPost("/v1/chat/completions", (HttpContext http, ChatEmulator emulator, ProfileStore profiles, EmulatorStats stats, TimeProvider time) =>
+            HandleAsync(http, emulator, profiles, stats, time, RequestDialect.OpenAI));
         endpoints.MapPost("/client/v4/accounts/{account}/ai/v1/chat/completions",
-            (string account, HttpContext http, ChatEmulator emulator, ProfileStore profiles, TimeProvider time) =>
-                HandleAsync(http, emulator, profiles, time, requireToken: true));
+            (string account, HttpContext http, ChatEmulator emulator, ProfileStore profiles, EmulatorStats stats, TimeProvider time) =>
+                HandleAsync(http, emulator, profiles, stats, time, RequestDialect.WorkersAi));
         return endpoints;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, ChatEmulator emulator, ProfileStore profiles, TimeProvider time, bool requireToken)
+    private static async Task<IResult> HandleAsync(HttpContext http, ChatEmulator emulator, ProfileStore profiles, EmulatorStats stats, TimeProvider time, RequestDialect dialect)
     {
         var cancellation = http.RequestAborted;
-        if (requireToken && !HasBearerToken(http.Request))
+        if (dialect == RequestDialect.WorkersAi && !HasBearerToken(http.Request))
         {
             return TypedResults.Json(WorkersAiErrors.Authentication, statusCode: StatusCodes.Status401Unauthorized);
         }
@@ -39,7 +40,7 @@ internal static class ChatCompletionsApi
             return BadRequest($"The request body is not valid JSON: {e.Message}");
         }
 
-        if (ChatRequest.Parse(body, out var error) is not { } request)
+        if (ChatRequest.Parse(body, out var error, dialect) is not { } request)
         {
             return BadRequest(error ?? "The request is not a chat completions request.");
         }
@@ -83,9 +84,10 @@ internal static class ChatCompletionsApi
                 answer.Usage);
             return TypedResults.Json(completion);
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (Exception e) when (cancellation.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
-            // The client gave up (its timeout); nobody reads this.
+            // The client closed the connection before the answer ended (its timeout, or a cancelled job); nobody reads this.
+            stats.RecordDisconnect(request.Model);
             return TypedResults.StatusCode(499);
         }
     }

@@ -9,12 +9,19 @@ internal abstract record Decision(string Outcome, TimeSpan Delay);
 internal sealed record FailureDecision(string Outcome, TimeSpan Delay, int StatusCode, WorkersAiErrors.Body Body, bool RetryAfter)
     : Decision(Outcome, Delay);
 
-internal sealed record AnswerDecision(string Outcome, TimeSpan Delay, string Id, string Content, string FinishReason, ChatUsage Usage)
+/// <summary>
+/// An answer, complete after <paramref name="Delay"/>; streamed, its first token comes after <paramref name="FirstToken"/>,
+/// and with <paramref name="StallAfterFraction"/> set it stops after that share of its chunks for <paramref name="StallFor"/>.
+/// </summary>
+internal sealed record AnswerDecision(string Outcome, TimeSpan Delay, string Id, string Content, string FinishReason, ChatUsage Usage,
+    TimeSpan FirstToken, double? StallAfterFraction = null, TimeSpan StallFor = default)
     : Decision(Outcome, Delay);
 
 /// <summary>
 /// The emulated model: checks the context window and the schema size, draws the profile's faults from the seeded
-/// sequence, writes the answer (a schema instance or a Markdown report) and works out how long it takes.
+/// sequence, writes the answer (a schema instance or a Markdown report) from the request alone and works out how long it
+/// takes. What it writes follows the instructions the request states (the schema, the prompt's sentences, its fixed
+/// values, its outline and length line); a realistic profile strays from them as real models do.
 /// </summary>
 internal sealed class ChatEmulator(EmulatorRandom random, EmulatorStats stats, IOptions<EmulatorOptions> options)
 {
@@ -55,38 +62,48 @@ internal sealed class ChatEmulator(EmulatorRandom random, EmulatorStats stats, I
             return new FailureDecision(Outcomes.Http500, firstToken, StatusCodes.Status500InternalServerError, WorkersAiErrors.InternalError, false);
         }
         var timeout = Roll(profile.TimeoutRate);
+        var stall = request.Stream && !timeout && Roll(profile.StallRate);
+        // A realistic model asked again with its errors follows the instructions this time, or most of the time does.
+        var realism = profile.Behaviour == ModelBehaviour.Realistic && !(request.IsReask && Roll(profile.ReaskFixRate))
+            ? Realism.From(profile)
+            : null;
 
         var rng = random.Fork();
-        var profileData = ProfileData.Parse(request.AllText);
+        var allText = request.AllText;
+        var profileData = ProfileData.Parse(allText);
+        var fixedValues = Honoured(FixedValues.Parse(allText), rng, realism);
         JsonNode? json = null;
         string content;
         if (schema is not null)
         {
-            json = new SchemaInstanceGenerator(rng, profileData).Generate(schema);
+            json = Instance(schema, rng, profileData, compact: false, realism, allText, fixedValues);
             content = json?.ToJsonString() ?? "null";
             // A good model keeps its answer well inside the output budget it was given: when the first draft would use
             // more than 80 % of it, write the compact version (fewest items, shortest sentences) instead.
             if (request.MaxTokens is { } budget && EstimateTokens(content.Length) > budget * 0.8)
             {
-                json = new SchemaInstanceGenerator(rng, profileData, compact: true).Generate(schema);
+                json = Instance(schema, rng, profileData, compact: true, realism, allText, fixedValues);
                 content = json?.ToJsonString() ?? "null";
             }
         }
         else if (request.ResponseFormatType == "json_object")
         {
             json = new JsonObject { ["answer"] = new TextComposer(rng, profileData).Sentence("answer", rng.Next(1000)) };
+            FixedValues.Apply(json, fixedValues);
             content = json.ToJsonString(ContentFaults.Indented);
         }
         else
         {
-            content = new MarkdownReportGenerator(rng, profileData).Generate(request.AllText);
+            content = new MarkdownReportGenerator(rng, profileData, realism).Generate(allText);
         }
 
-        var outcome = timeout ? Outcomes.Timeout : Outcomes.Ok;
+        var outcome = timeout ? Outcomes.Timeout : stall ? Outcomes.Stall : Outcomes.Ok;
         var finishReason = "stop";
         if (!timeout)
         {
-            (content, outcome, finishReason) = Spoil(content, json, profile, rng);
+            var (spoiled, spoilOutcome, spoilFinish) = Spoil(content, json, profile, rng);
+            (content, finishReason) = (spoiled, spoilFinish);
+            outcome = stall ? outcome : spoilOutcome;
         }
 
         var completionTokens = EstimateTokens(content.Length);
@@ -104,8 +121,30 @@ internal sealed class ChatEmulator(EmulatorRandom random, EmulatorStats stats, I
             : TimeSpan.FromMilliseconds((profile.TimeToFirstTokenMs + completionTokens / profile.TokensPerSecond * 1000) * scale);
         var usage = new ChatUsage(promptTokens, completionTokens, promptTokens + completionTokens);
         var id = $"chatcmpl-{rng.NextInt64():x16}";
-        return new AnswerDecision(outcome, delay, id, content, finishReason, usage);
+        // A held-back answer (the timeout fault) sends nothing until it is due.
+        var first = timeout ? delay : firstToken;
+        return stall
+            ? new AnswerDecision(outcome, delay, id, content, finishReason, usage, first, profile.StallAfterFraction, TimeSpan.FromMilliseconds(profile.StallMs))
+            : new AnswerDecision(outcome, delay, id, content, finishReason, usage, first);
     }
+
+    /// <summary>
+    /// A schema instance with the prompt's fixed values written in and the relations the request states kept: the values
+    /// go in first so that totals and ratios are built on them, and again last so that no relation overwrites them.
+    /// </summary>
+    private static JsonNode? Instance(JsonObject schema, Random rng, ProfileData profileData, bool compact, Realism? realism,
+        string prompt, IReadOnlyList<FixedValues.Entry> fixedValues)
+    {
+        var json = new SchemaInstanceGenerator(rng, profileData, compact, realism).Generate(schema);
+        FixedValues.Apply(json, fixedValues);
+        new StatedRelations(prompt, profileData, rng).Apply(json, schema);
+        FixedValues.Apply(json, fixedValues);
+        return json;
+    }
+
+    /// <summary>The fixed values the answer will use: all of them, or each at the realistic profile's rate.</summary>
+    private static List<FixedValues.Entry> Honoured(IReadOnlyList<FixedValues.Entry> entries, Random rng, Realism? realism) =>
+        entries.Where(_ => realism is null || rng.NextDouble() < realism.FixedValueRate).ToList();
 
     private (string Content, string Outcome, string FinishReason) Spoil(string content, JsonNode? json, ModelProfile profile, Random rng)
     {

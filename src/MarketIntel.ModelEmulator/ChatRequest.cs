@@ -8,6 +8,19 @@ namespace MarketIntel.ModelEmulator;
 /// <summary>One message: its role and its text (array content parts of type "text" joined).</summary>
 internal sealed record ChatMessageText(string Role, string Text);
 
+/// <summary>Which provider's reading of the request body applies.</summary>
+internal enum RequestDialect
+{
+    /// <summary>The OpenAI API: <c>max_completion_tokens</c>, else <c>max_tokens</c>; no cap when neither is sent.</summary>
+    OpenAI,
+
+    /// <summary>
+    /// Workers AI's OpenAI-compatible endpoint: only <c>max_tokens</c> counts (<c>max_completion_tokens</c> is ignored),
+    /// and without it the answer is cut at <see cref="ChatRequest.WorkersAiDefaultMaxTokens"/> tokens.
+    /// </summary>
+    WorkersAi,
+}
+
 /// <summary>The parts of an OpenAI chat completions request the emulator acts on.</summary>
 internal sealed partial record ChatRequest(
     string Model,
@@ -18,8 +31,14 @@ internal sealed partial record ChatRequest(
     string? ResponseFormatType,
     JsonObject? ResponseSchema)
 {
+    /// <summary>Workers AI's output cap when a request sends no <c>max_tokens</c>.</summary>
+    public const int WorkersAiDefaultMaxTokens = 256;
+
+    /// <summary>How a re-ask starts: the previous answer's validation errors, listed for the model to fix.</summary>
+    public const string ReaskOpening = "Your previous answer did not pass validation:";
+
     /// <summary>Reads a request body; <paramref name="error"/> says what is wrong when it cannot be used.</summary>
-    public static ChatRequest? Parse(JsonNode? body, out string? error)
+    public static ChatRequest? Parse(JsonNode? body, out string? error, RequestDialect dialect = RequestDialect.OpenAI)
     {
         error = null;
         if (body is not JsonObject root)
@@ -56,7 +75,8 @@ internal sealed partial record ChatRequest(
         }
 
         int? maxTokens = null;
-        foreach (var key in (string[])["max_completion_tokens", "max_tokens"])
+        string[] budgetKeys = dialect == RequestDialect.WorkersAi ? ["max_tokens"] : ["max_completion_tokens", "max_tokens"];
+        foreach (var key in budgetKeys)
         {
             if (root[key] is JsonValue value && value.GetValueKind() == JsonValueKind.Number)
             {
@@ -68,6 +88,11 @@ internal sealed partial record ChatRequest(
                 maxTokens = tokens;
                 break;
             }
+        }
+
+        if (dialect == RequestDialect.WorkersAi)
+        {
+            maxTokens ??= WorkersAiDefaultMaxTokens;
         }
 
         var stream = root["stream"] is JsonValue s && s.GetValueKind() == JsonValueKind.True;
@@ -104,14 +129,32 @@ internal sealed partial record ChatRequest(
 
     public string AllText => string.Join("\n\n", Messages.Select(m => m.Text));
 
-    /// <summary>The schema to answer with: the response format's, else the first fenced JSON schema in the last user message.</summary>
+    /// <summary>Whether the last user message hands back the validator's errors on a previous answer.</summary>
+    public bool IsReask => LastUserText.TrimStart().StartsWith(ReaskOpening, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The schema to answer with: the response format's, else the first fenced JSON schema in the latest user message that
+    /// has one (a re-ask's last message holds only the errors; the schema is in the prompt before it).
+    /// </summary>
     public JsonObject? FindSchema()
     {
         if (ResponseSchema is not null)
         {
             return ResponseSchema;
         }
-        foreach (Match fence in JsonFence().Matches(LastUserText))
+        foreach (var message in Messages.Reverse().Where(m => m.Role == "user"))
+        {
+            if (FindSchema(message.Text) is { } schema)
+            {
+                return schema;
+            }
+        }
+        return null;
+    }
+
+    private static JsonObject? FindSchema(string text)
+    {
+        foreach (Match fence in JsonFence().Matches(text))
         {
             try
             {

@@ -3,8 +3,10 @@ using System.Text.Json;
 namespace MarketIntel.ModelEmulator;
 
 /// <summary>
-/// <c>stream: true</c>: the answer as server-sent <c>chat.completion.chunk</c> events, paced by the profile's speed,
-/// then usage (when <c>stream_options.include_usage</c> asks for it) and <c>[DONE]</c>.
+/// <c>stream: true</c>: the answer as server-sent <c>chat.completion.chunk</c> events, the first after the time to first
+/// token and each of the rest flushed as the model "generates" it at the profile's speed, then usage (when
+/// <c>stream_options.include_usage</c> asks for it) and <c>[DONE]</c>. A stalled answer stops part-way and holds the
+/// connection open until the client leaves or the stall time ends, then drops it.
 /// </summary>
 internal static class ChatStreaming
 {
@@ -16,19 +18,33 @@ internal static class ChatStreaming
         var chunks = Enumerable.Range(0, (answer.Content.Length + ChunkCharacters - 1) / ChunkCharacters)
             .Select(i => answer.Content.Substring(i * ChunkCharacters, Math.Min(ChunkCharacters, answer.Content.Length - i * ChunkCharacters)))
             .ToList();
-        // The first chunk waits for the time to first token; the rest share the remaining time.
-        var perChunk = chunks.Count == 0 ? TimeSpan.Zero : answer.Delay / (chunks.Count + 4);
-        var firstDelay = answer.Delay - perChunk * chunks.Count;
+        var due = Schedule(answer, chunks.Count);
+        var start = time.GetTimestamp();
+        // Each event waits for its own moment counted from the start, so timer slop does not add up over many chunks.
+        Task UntilAsync(TimeSpan moment)
+        {
+            var wait = moment - time.GetElapsedTime(start);
+            return wait > TimeSpan.Zero ? Task.Delay(wait, time, cancellation) : Task.CompletedTask;
+        }
 
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
-        await Task.Delay(firstDelay, time, cancellation);
+        await UntilAsync(answer.FirstToken);
         await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody("assistant", ""), null, null), cancellation);
-        foreach (var chunk in chunks)
+        var stallAt = answer.StallAfterFraction is { } fraction
+            ? Math.Min((int)(chunks.Count * fraction), chunks.Count - 1)
+            : int.MaxValue;
+        for (var i = 0; i < chunks.Count; i++)
         {
-            await Task.Delay(perChunk, time, cancellation);
-            await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody(null, chunk), null, null), cancellation);
+            if (i == stallAt)
+            {
+                await Task.Delay(answer.StallFor, time, cancellation);
+                http.Abort();
+                return;
+            }
+            await UntilAsync(due[i]);
+            await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody(null, chunks[i]), null, null), cancellation);
         }
         await WriteAsync(http, Chunk(answer.Id, created, request.Model, new ChatMessageBody(null, null), answer.FinishReason, null), cancellation);
         if (request.IncludeUsage)
@@ -37,6 +53,16 @@ internal static class ChatStreaming
         }
         await http.Response.WriteAsync("data: [DONE]\n\n", cancellation);
         await http.Response.Body.FlushAsync(cancellation);
+    }
+
+    /// <summary>
+    /// When each content chunk is due, from the start of the response: the first token at <see cref="AnswerDecision.FirstToken"/>,
+    /// then evenly (the profile's tokens per second) until the last chunk at <see cref="Decision.Delay"/>.
+    /// </summary>
+    internal static IReadOnlyList<TimeSpan> Schedule(AnswerDecision answer, int chunks)
+    {
+        var generating = answer.Delay - answer.FirstToken;
+        return Enumerable.Range(1, chunks).Select(i => answer.FirstToken + generating * i / chunks).ToList();
     }
 
     private static ChatCompletion Chunk(string id, long created, string model, ChatMessageBody delta, string? finishReason, ChatUsage? usage) =>

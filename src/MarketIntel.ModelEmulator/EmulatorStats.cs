@@ -16,12 +16,19 @@ public static class Outcomes
     public const string Fenced = "fenced";
     public const string Schema500 = "schema500";
     public const string ContextWindow = "context400";
+    public const string Stall = "stall";
 }
 
-/// <summary>Counts of requests per model and per outcome, for tests to assert on.</summary>
+/// <summary>
+/// Counts of requests per model and per outcome, and of requests the client closed before the answer ended
+/// (<c>disconnects</c>: a test can see that cancelling a job closed its HTTP request), for tests to assert on.
+/// </summary>
 public sealed class EmulatorStats
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, int>> _counts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, int> _disconnects = new(StringComparer.OrdinalIgnoreCase);
+
+    public void RecordDisconnect(string model) => _disconnects.AddOrUpdate(model, 1, (_, count) => count + 1);
 
     public void Record(string model, string outcome)
     {
@@ -29,7 +36,11 @@ public sealed class EmulatorStats
         perModel.AddOrUpdate(outcome, 1, (_, count) => count + 1);
     }
 
-    public void Reset() => _counts.Clear();
+    public void Reset()
+    {
+        _counts.Clear();
+        _disconnects.Clear();
+    }
 
     public StatsSnapshot Snapshot()
     {
@@ -38,16 +49,16 @@ public sealed class EmulatorStats
         foreach (var (model, outcomes) in _counts)
         {
             var copy = new SortedDictionary<string, int>(outcomes, StringComparer.Ordinal);
-            models[model] = new ModelStats(copy.Values.Sum(), copy);
+            models[model] = new ModelStats(copy.Values.Sum(), copy, _disconnects.GetValueOrDefault(model));
             foreach (var (outcome, count) in copy)
             {
                 totals[outcome] = totals.GetValueOrDefault(outcome) + count;
             }
         }
-        return new StatsSnapshot(totals.Values.Sum(), totals, models);
+        return new StatsSnapshot(totals.Values.Sum(), totals, models.Values.Sum(m => m.Disconnects), models);
     }
 }
 
-public sealed record ModelStats(int Requests, IReadOnlyDictionary<string, int> Outcomes);
+public sealed record ModelStats(int Requests, IReadOnlyDictionary<string, int> Outcomes, int Disconnects);
 
-public sealed record StatsSnapshot(int Requests, IReadOnlyDictionary<string, int> Outcomes, IReadOnlyDictionary<string, ModelStats> Models);
+public sealed record StatsSnapshot(int Requests, IReadOnlyDictionary<string, int> Outcomes, int Disconnects, IReadOnlyDictionary<string, ModelStats> Models);

@@ -5,11 +5,12 @@ using System.Text.RegularExpressions;
 namespace MarketIntel.ModelEmulator;
 
 /// <summary>
-/// Writes the stage 6 report: the headings of the prompt's <c>## Report outline</c> block in order, paragraphs made from
-/// the prompt's data under each, the tables the outline asks for (<c>&lt;!-- table: A | B; rows: 3 --&gt;</c>), and a length
-/// at the middle of the requested <c>Length: N-M words.</c> range. Without an outline it writes a few paragraphs.
+/// Writes a Markdown answer: the headings of the prompt's outline (its fenced <c>```markdown</c> block, whatever heading
+/// it starts at) in order, paragraphs made from the prompt's data under each, the tables the outline asks for
+/// (<c>&lt;!-- table: A | B; rows: 3 --&gt;</c>), and a length at the middle of the requested <c>Length: N-M words.</c>
+/// range; a realistic model reaches only part of that length. Without an outline it writes a few paragraphs.
 /// </summary>
-internal sealed partial class MarkdownReportGenerator(Random random, ProfileData profile)
+internal sealed partial class MarkdownReportGenerator(Random random, ProfileData profile, Realism? realism = null)
 {
     private readonly TextComposer _text = new(random, profile);
 
@@ -20,6 +21,11 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
         var outline = ParseOutline(prompt);
         var (minWords, maxWords) = ParseLength(prompt) ?? (outline.Count > 0 ? (1500, 2000) : (120, 180));
         var target = (minWords + maxWords) / 2;
+        if (realism is not null)
+        {
+            // Real models stop well short of a long ask; a little noise keeps two answers from matching to the word.
+            target = (int)Math.Round(target * realism.WordFraction(target) * (0.92 + random.NextDouble() * 0.16));
+        }
         if (outline.Count == 0)
         {
             outline = [new Heading(0, "", null, 0)];
@@ -89,16 +95,11 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
         return string.Concat(blocks.Select(b => b.ToString())).TrimEnd() + "\n";
     }
 
-    /// <summary>The headings of the fenced markdown block under <c>## Report outline</c>, with their table requests.</summary>
+    /// <summary>The headings of the prompt's fenced markdown block (the last one: a re-ask repeats the prompt), with their table requests.</summary>
     internal static List<Heading> ParseOutline(string prompt)
     {
         var headings = new List<Heading>();
-        var start = prompt.IndexOf("## Report outline", StringComparison.OrdinalIgnoreCase);
-        if (start < 0)
-        {
-            return headings;
-        }
-        var fence = OutlineFence().Match(prompt, start);
+        var fence = OutlineFence().Matches(prompt).LastOrDefault() ?? Match.Empty;
         if (!fence.Success)
         {
             return headings;

@@ -68,14 +68,6 @@ public sealed partial class ProfileData
         }
     }
 
-    /// <summary>A total value the prompt states ("Total perceived value of the offer's components: $18,500").</summary>
-    public decimal? StatedTotalValue =>
-        TotalValue().Match(Prompt) is { Success: true } m ? ParseMoney(m.Groups["amount"].Value) : null;
-
-    /// <summary>What the prompt says the recommended option must be, e.g. ("risk level", "high").</summary>
-    public (string Property, string Value)? RecommendationRule =>
-        RecommendWhose().Match(Prompt) is { Success: true } m ? (m.Groups["property"].Value, m.Groups["value"].Value) : null;
-
     public static decimal? ParseMoney(string text) =>
         decimal.TryParse(text.Replace("$", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal).Trim(),
             System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
@@ -229,10 +221,4 @@ public sealed partial class ProfileData
 
     [GeneratedRegex(@"price range[^:\n]{0,40}:\s*(?<min>\$[\d,]+(?:\.\d+)?)\s*(?:-|–|to)\s*(?<max>\$[\d,]+(?:\.\d+)?)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex RangeLabelled();
-
-    [GeneratedRegex(@"total perceived value[^$\n]{0,80}(?<amount>\$[\d,]+(?:\.\d+)?)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex TotalValue();
-
-    [GeneratedRegex(@"recommend the option whose (?<property>[\w ]+?) is (?<value>[\w-]+)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex RecommendWhose();
 }

@@ -6,8 +6,9 @@ namespace MarketIntel.ModelEmulator;
 /// <summary>
 /// Makes a JSON instance of a JSON schema: every property (required or not), array lengths inside minItems/maxItems,
 /// numbers inside minimum/maximum, enum members, strings of at least minLength, the non-null branch of nullable types,
-/// local <c>$ref</c>s and the first branch of anyOf/oneOf. Strings come from <see cref="TextComposer"/>. A few relations a
-/// schema cannot state are kept where cheap: <c>total_*</c> sums, one <c>is_recommended</c> item, numbered tiers.
+/// local <c>$ref</c>s and the first branch of anyOf/oneOf. Strings come from <see cref="TextComposer"/>. Relations between
+/// fields are not kept here: <see cref="StatedRelations"/> keeps those the request states. With a <see cref="Realism"/>,
+/// list lengths are sometimes off by one and dollar amounts are drawn independently of each other.
 /// </summary>
 internal sealed class SchemaInstanceGenerator
 {
@@ -21,16 +22,19 @@ internal sealed class SchemaInstanceGenerator
     /// <summary>The innermost array being filled: the item's position and the array's length.</summary>
     private readonly Stack<(int Index, int Count)> _items = new();
 
-    public SchemaInstanceGenerator(Random random, ProfileData profile, bool compact = false)
+    public SchemaInstanceGenerator(Random random, ProfileData profile, bool compact = false, Realism? realism = null)
     {
         _random = random;
         _profile = profile;
         _compact = compact;
+        _realism = realism;
         _text = new TextComposer(random, profile) { Compact = compact };
     }
 
     /// <summary>Write as tightly as the schema allows: the fewest items, the shortest narratives (a tight output budget).</summary>
     private readonly bool _compact;
+
+    private readonly Realism? _realism;
 
     public JsonNode? Generate(JsonObject schema)
     {
@@ -126,7 +130,6 @@ internal sealed class SchemaInstanceGenerator
             }
         }
         path.RemoveAt(path.Count - 1);
-        ObjectRules.Apply(result, schema, _root, _profile);
         return result;
     }
 
@@ -144,6 +147,11 @@ internal sealed class SchemaInstanceGenerator
         else
         {
             count = schema["minItems"] is null ? 3 : _compact ? min : _random.Next(min, min + 3);
+        }
+        if (_realism is { } realism && _random.NextDouble() < realism.ListOffByOneRate)
+        {
+            // Real models miscount: "exactly 5" comes back as 4 or 6 now and then, whatever the schema says.
+            count += count <= 1 || _random.Next(2) == 0 ? 1 : -1;
         }
 
         var itemName = Singular(name);
@@ -166,7 +174,6 @@ internal sealed class SchemaInstanceGenerator
             items.Add(item);
         }
         path.RemoveAt(path.Count - 1);
-        ObjectRules.ApplyToItems(items, name, schema, Resolve(schema["items"], _root), _root, _profile);
         return items;
     }
 
@@ -232,6 +239,11 @@ internal sealed class SchemaInstanceGenerator
         {
             return Money(name, minimum, maximum);
         }
+        if (integer && _items.TryPeek(out var slot) && slot.Index >= 0 && IsOrdinal(name))
+        {
+            // A list's items are numbered in order, as anyone numbering tiers, steps or options does.
+            return Math.Clamp(slot.Index + 1, lo, Math.Max(lo, hi));
+        }
         if (integer)
         {
             var a = (long)Math.Ceiling(lo);
@@ -242,9 +254,13 @@ internal sealed class SchemaInstanceGenerator
         return Math.Clamp(value, lo, hi);
     }
 
+    private static bool IsOrdinal(string name) =>
+        name.EndsWith("_number", StringComparison.Ordinal) || name is "number" or "tier" or "rank" or "step" or "position";
+
     /// <summary>
     /// A dollar amount as a careful model sets it: inside a narrow stated range, in its lower part; otherwise relative to
-    /// the price the offer is built around (a price is that price, a part's value a share of it).
+    /// the price the prompt gives for the business (a price is that price, a part's value a share of it). A realistic
+    /// model draws each amount on its own around that price, keeping no relation the request does not state.
     /// </summary>
     private double Money(string name, double? minimum, double? maximum)
     {
@@ -252,6 +268,10 @@ internal sealed class SchemaInstanceGenerator
         if (minimum is { } mn && maximum is { } mx && mn > 0 && mx / mn <= 50)
         {
             value = mn + (mx - mn) * (0.1 + _random.NextDouble() * 0.2);
+        }
+        else if (_realism is not null)
+        {
+            value = (double)_profile.AnchorPrice * Math.Exp(Math.Log(0.4) + _random.NextDouble() * Math.Log(2.5 / 0.4));
         }
         else
         {
@@ -262,7 +282,21 @@ internal sealed class SchemaInstanceGenerator
                 ? anchor * (inList ? 0.6 + _random.NextDouble() * 0.4 : 4)
                 : anchor;
         }
-        return ObjectRules.Nice(Math.Clamp(value, minimum ?? double.MinValue, maximum ?? double.MaxValue), minimum, maximum);
+        return NiceMoney(Math.Clamp(value, minimum ?? double.MinValue, maximum ?? double.MaxValue), minimum, maximum);
+    }
+
+    /// <summary>A round, retail-looking dollar amount near <paramref name="value"/> ($1,497, $647, $23,000) inside the bounds.</summary>
+    public static double NiceMoney(double value, double? minimum = null, double? maximum = null)
+    {
+        var nice = value >= 10_000 ? Math.Round(value / 500) * 500
+            : value >= 1_000 ? Math.Round(value / 100) * 100 - 3
+            : value >= 100 ? Math.Round(value / 10) * 10 - 3
+            : Math.Round(value);
+        if ((minimum is { } min && nice < min) || (maximum is { } max && nice > max))
+        {
+            nice = Math.Round(value);
+        }
+        return Math.Clamp(nice, minimum ?? double.MinValue, maximum ?? double.MaxValue);
     }
 
     private static (double Low, double High, bool Money) Heuristic(string name)

@@ -217,12 +217,7 @@ internal sealed partial class TextComposer(Random random, ProfileData profile)
         }
         if (Has(tokens, "ratio"))
         {
-            if (profile.StatedTotalValue is { } total && profile.AnchorPrice > 0)
-            {
-                var ratio = total / profile.AnchorPrice;
-                return $"{Math.Round(ratio, ratio < 10 ? 1 : 0).ToString("0.#", CultureInfo.InvariantCulture)}:1";
-            }
-            return "8:1";
+            return Choose(["6:1", "8:1", "10:1"], pick);
         }
         if (Has(tokens, "quote", "quotes", "phrase", "phrases", "saying", "says", "testimonial", "words"))
         {

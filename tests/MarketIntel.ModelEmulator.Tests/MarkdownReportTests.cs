@@ -24,7 +24,7 @@ public sealed class MarkdownReportTests(EmulatorFactory factory) : IClassFixture
         ## Appendix: Research Methodology
         """;
 
-    private static string Prompt(string length) => $"""
+    internal static string Prompt(string length) => $"""
         You are writing the final report.
 
         ## The business

@@ -152,36 +152,23 @@ public sealed class SchemaInstanceGeneratorTests
     }
 
     [Fact]
-    public void Relations_between_fields_are_kept()
+    public void Relations_the_request_does_not_state_are_not_kept()
     {
+        var totalsDiffer = false;
+        var flags = new HashSet<string>();
         for (var seed = 0; seed < 50; seed++)
         {
             var instance = new SchemaInstanceGenerator(new Random(seed), Profile()).Generate(RichSchema())!;
             var components = instance["core_components"]!.AsArray();
-            var bonuses = instance["bonuses"]!.AsArray();
-            var tiers = instance["tiers"]!.AsArray();
-            Assert.Equal(components.Sum(c => c!["perceived_value"]!.GetValue<long>()), instance["total_perceived_value"]!.GetValue<long>());
-            Assert.Equal(bonuses.Sum(b => b!["perceived_value"]!.GetValue<long>()), instance["total_bonus_value"]!.GetValue<long>());
-            Assert.Equal([false, true, false], tiers.Select(t => t!["is_recommended"]!.GetValue<bool>()));
-            Assert.Equal([1L, 2L, 3L], tiers.Select(t => t!["tier_number"]!.GetValue<long>()));
-            Assert.Equal(2, instance["recommended_option"]!.GetValue<long>());
+            totalsDiffer |= components.Sum(c => c!["perceived_value"]!.GetValue<long>()) != instance["total_perceived_value"]!.GetValue<long>();
+            flags.Add(string.Join(",", instance["tiers"]!.AsArray().Select(t => t!["is_recommended"]!.GetValue<bool>())));
+            // Numbering the items of a list in order is how anyone numbers tiers; it needs no instruction.
+            Assert.Equal([1L, 2L, 3L], instance["tiers"]!.AsArray().Select(t => t!["tier_number"]!.GetValue<long>()));
             Assert.Equal(components.Count, components.Select(c => c!["name"]!.GetValue<string>()).Distinct().Count());
         }
-    }
-
-    [Fact]
-    public void Order_bump_and_upsell_totals_sum_their_prices()
-    {
-        var schema = (JsonObject)JsonNode.Parse("""
-            {"type":"object","properties":{
-              "order_bumps":{"type":"array","minItems":2,"maxItems":3,"items":{"type":"object","properties":{"name":{"type":"string"},"price":{"type":"integer","minimum":7,"maximum":97}}}},
-              "upsells":{"type":"array","minItems":2,"maxItems":2,"items":{"type":"object","properties":{"name":{"type":"string"},"price":{"type":"integer","minimum":197,"maximum":997}}}},
-              "total_order_bump_revenue_potential":{"type":"integer"},
-              "total_upsell_revenue_potential":{"type":"integer"}}}
-            """)!;
-        var instance = new SchemaInstanceGenerator(new Random(5), Profile()).Generate(schema)!;
-        Assert.Equal(instance["order_bumps"]!.AsArray().Sum(b => b!["price"]!.GetValue<long>()), instance["total_order_bump_revenue_potential"]!.GetValue<long>());
-        Assert.Equal(instance["upsells"]!.AsArray().Sum(b => b!["price"]!.GetValue<long>()), instance["total_upsell_revenue_potential"]!.GetValue<long>());
+        // Nothing says the total is a sum or that only one tier is recommended, so the emulator does not make them so.
+        Assert.True(totalsDiffer, "a total nobody asked to be a sum came out as the sum for every seed");
+        Assert.DoesNotContain("false,true,false", flags);
     }
 
     [Fact]
