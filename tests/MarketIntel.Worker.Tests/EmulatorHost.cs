@@ -7,6 +7,7 @@ using MarketIntel.ModelEmulator;
 using MarketIntel.Pipeline.Samples;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Validation;
+using MarketIntel.Worker.Models;
 using MarketIntel.Worker.Stages;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -28,14 +29,21 @@ public sealed class EmulatorHost(int seed) : WebApplicationFactory<EmulatorEntry
         builder.UseSetting("Emulator:Seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The real OpenAI chat client, pointed at the emulator's Workers AI path through the in-memory server.</summary>
-    public IChatClient ChatClient(string model) =>
-        new OpenAIClient(new ApiKeyCredential("test-token"), new OpenAIClientOptions
+    /// <summary>
+    /// The real OpenAI chat client, pointed at the emulator's Workers AI path through the in-memory server, sending the
+    /// output budget as max_tokens as the worker does (Workers AI ignores max_completion_tokens).
+    /// </summary>
+    public IChatClient ChatClient(string model)
+    {
+        var options = new OpenAIClientOptions
         {
             Endpoint = new Uri(Server.BaseAddress, "/client/v4/accounts/test/ai/v1"),
             Transport = new HttpClientPipelineTransport(CreateClient()),
             RetryPolicy = new ClientRetryPolicy(0),
-        }).GetChatClient(model).AsIChatClient();
+        };
+        options.AddPolicy(new MaxTokensDialectPolicy(ProviderOptions.MaxTokensField), PipelinePosition.PerCall);
+        return new OpenAIClient(new ApiKeyCredential("test-token"), options).GetChatClient(model).AsIChatClient();
+    }
 }
 
 /// <summary>The routing defaults of marketintel.defaults.json, read from the file the application ships.</summary>

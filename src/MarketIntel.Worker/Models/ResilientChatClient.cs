@@ -145,13 +145,24 @@ public sealed class ResilientChatClient : DelegatingChatClient
                 await writer.WriteAsync(update, cancellationToken);
             }
         }
-        catch (OperationCanceledException) when (silence.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not ModelStreamException)
         {
-            throw state.Started ? ModelStreamException.Stalled(timeouts.Idle, chunks) : ModelStreamException.NoFirstToken(timeouts.FirstToken);
-        }
-        catch (Exception e) when (state.Started && e is not OperationCanceledException && e is not ModelStreamException)
-        {
-            throw ModelStreamException.Broken(chunks, e);
+            // A cancelled read may surface as an IOException from the transport rather than as a cancellation: what
+            // was cancelled decides what it means.
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // The total timeout (which the pipeline reports) or the caller.
+                throw new OperationCanceledException("The model call was cancelled.", e, cancellationToken);
+            }
+            if (silence.IsCancellationRequested)
+            {
+                throw state.Started ? ModelStreamException.Stalled(timeouts.Idle, chunks) : ModelStreamException.NoFirstToken(timeouts.FirstToken);
+            }
+            if (state.Started)
+            {
+                throw ModelStreamException.Broken(chunks, e);
+            }
+            throw;
         }
     }
 
