@@ -3,15 +3,25 @@ using MarketIntel.Pipeline.Models;
 namespace MarketIntel.Worker.Models;
 
 /// <summary>
-/// Per-call settings and findings that travel with a model call through the <c>IChatClient</c> pipeline: the call's
-/// timeouts in, the number of provider retries out. Ambient (async-local) because ChatOptions' additional properties
-/// would be sent to the provider.
+/// Per-call settings and findings that travel with a model call through the <c>IChatClient</c> pipeline: the job and
+/// the call's timeouts in; provider retries, tokens and cost out. Ambient (async-local) because ChatOptions' additional
+/// properties would be sent to the provider.
 /// </summary>
 public sealed class ModelCallContext
 {
     private static readonly AsyncLocal<ModelCallContext?> CurrentContext = new();
 
     public required CallTimeouts Timeouts { get; init; }
+
+    /// <summary>The job that pays for the call (budgets); null for a call outside any job.</summary>
+    public string? JobId { get; init; }
+
+    /// <summary>Tokens and US dollars the call produced, as charged by <see cref="BudgetChatClient"/>.</summary>
+    public long TokensIn { get; internal set; }
+
+    public long TokensOut { get; internal set; }
+
+    public decimal Cost { get; internal set; }
 
     public int Retries { get; private set; }
 

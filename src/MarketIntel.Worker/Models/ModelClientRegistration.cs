@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Threading.RateLimiting;
 using MarketIntel.Pipeline.Models;
+using MarketIntel.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
@@ -10,7 +11,8 @@ namespace MarketIntel.Worker.Models;
 
 /// <summary>
 /// Registers one keyed <see cref="IChatClient"/> per catalogue model (key = model id), each an OpenAI-compatible client
-/// built with <see cref="ChatClientBuilder"/>: resilience, then OpenTelemetry and logging around every provider call.
+/// built with <see cref="ChatClientBuilder"/>: budgets and spend, then resilience, then OpenTelemetry and logging around
+/// every provider call.
 /// Workers AI is reached through its OpenAI-compatible endpoint; without credentials the emulator serves the same path.
 /// </summary>
 public static class ModelClientRegistration
@@ -51,6 +53,8 @@ public static class ModelClientRegistration
             }
 
             builder.Services.AddKeyedChatClient(model.Id, services => CreateProviderClient(services, model, providerOptions))
+                .Use((inner, services) => new BudgetChatClient(
+                    inner, model, services.GetRequiredService<SpendStore>(), services.GetRequiredService<IOptionsMonitor<BudgetOptions>>()))
                 .Use((inner, services) => new ResilientChatClient(
                     inner, model.Id, limiter, services.GetRequiredService<IOptions<ModelResilienceOptions>>().Value, services.GetRequiredService<TimeProvider>()))
                 .UseOpenTelemetry(configure: telemetry => telemetry.EnableSensitiveData = false)

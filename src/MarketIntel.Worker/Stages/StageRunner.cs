@@ -52,8 +52,6 @@ public sealed class StageRunner(
     IServiceProvider services,
     PipelineTelemetry telemetry,
     LiveMetrics liveMetrics,
-    SpendStore spend,
-    IOptionsMonitor<BudgetOptions> budgets,
     ModelServing serving,
     TimeProvider time,
     ILogger<StageRunner> logger)
@@ -227,11 +225,6 @@ public sealed class StageRunner(
         var restarts = 0;
         for (var reask = 0; ; reask++)
         {
-            if (await BudgetRefusalAsync(call.Request.JobId, call.Spec.Provider) is { } refusal)
-            {
-                logger.LogWarning("Stage {Stage} of job {JobId}: no call to {Model}: {Reason}", stage.Number, call.Request.JobId, modelId, refusal);
-                throw new StageFailedException($"Stage {stage.Number} ({stage.Name}): {refusal}", call.Attempts.ToList());
-            }
             await Report(call.Request, reask == 0 ? StageStatus.Running : StageStatus.Retrying, modelId, call.Kind, call.Snapshot());
             var (attempt, content, validation, interrupted) = await CallAsync(call, part, messages, chatOptions, reask > 0, progress, cancellationToken);
             call.Add(attempt);
@@ -349,7 +342,7 @@ public sealed class StageRunner(
 
         var started = time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
-        var callContext = new ModelCallContext { Timeouts = CallTimeouts.For(spec, part.MaxTokens, route.TimeoutSeconds) };
+        var callContext = new ModelCallContext { Timeouts = CallTimeouts.For(spec, part.MaxTokens, route.TimeoutSeconds), JobId = request.JobId };
         var provider = serving.For(spec.Id);
         var stream = new StreamedAnswer(progress, part.Key ?? Part.Whole);
         try
@@ -362,20 +355,18 @@ public sealed class StageRunner(
                 }
             }
         }
+        catch (BudgetExceededException e)
+        {
+            logger.LogWarning("Stage {Stage} of job {JobId}: no call to {Model}: {Reason}", stage.Number, request.JobId, spec.Id, e.Message);
+            throw new StageFailedException($"Stage {stage.Number} ({stage.Name}): {e.Message}", call.Snapshot());
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var reason = ModelCallErrors.Describe(e);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
             logger.LogWarning("Stage {Stage} call to {Model} failed after {Retries} retries and {Tokens} streamed tokens: {Reason}",
-                stage.Number, spec.Id, callContext.Retries, stream.TokensOut, reason);
+                stage.Number, spec.Id, callContext.Retries, callContext.TokensOut, reason);
             RecordRetries(stage.Number, spec.Id, callContext);
-            // Tokens already streamed were generated, so they are paid for.
-            var partialIn = stream.TokensOut > 0 ? ContextBudget.EstimateTokens(messages.Sum(m => m.Text.Length)) : 0;
-            var partialCost = spec.Cost(partialIn, stream.TokensOut);
-            if (partialCost > 0)
-            {
-                await spend.AddAsync(request.JobId, spec.Provider, partialCost);
-            }
             var failed = new StageAttempt
             {
                 Number = 0, // numbered when recorded (ModelCall.Add)
@@ -386,16 +377,17 @@ public sealed class StageRunner(
                 Outcome = AttemptOutcome.ProviderError,
                 StartedAt = started,
                 DurationMs = stopwatch.Elapsed.TotalMilliseconds,
-                TokensIn = partialIn,
-                TokensOut = stream.TokensOut,
-                Cost = partialCost,
+                // What streamed before the failure was generated, and charged (BudgetChatClient).
+                TokensIn = callContext.TokensIn,
+                TokensOut = callContext.TokensOut,
+                Cost = callContext.Cost,
                 Retries = callContext.Retries,
                 RetryReasons = callContext.RetryReasons.ToList(),
                 Reask = reask,
                 Fallback = kind == RouteKind.Fallback,
                 Errors = [reason],
             };
-            telemetry.Attempt(stage.Number, spec.Id, kind, partialIn, stream.TokensOut, partialCost, null, valid: false);
+            telemetry.Attempt(stage.Number, spec.Id, kind, callContext.TokensIn, callContext.TokensOut, callContext.Cost, null, valid: false);
             return new CallOutcome(failed, null, null, Interrupted: e is ModelStreamException { Started: true });
         }
         // The attempt's duration is the model's latency (with provider retries): parsing and validating are ours.
@@ -404,11 +396,8 @@ public sealed class StageRunner(
 
         var response = stream.ToResponse();
         var reply = response.Text ?? "";
-        var tokensIn = response.Usage?.InputTokenCount ?? ContextBudget.EstimateTokens(messages.Sum(m => m.Text.Length));
-        var tokensOut = response.Usage?.OutputTokenCount ?? ContextBudget.EstimateTokens(reply.Length);
+        var (tokensIn, tokensOut, cost) = (callContext.TokensIn, callContext.TokensOut, callContext.Cost);
         var (content, validation) = ModelAnswer.ParseAndValidate(stage, reply, response.FinishReason, part.Validate);
-        var cost = spec.Cost(tokensIn, tokensOut);
-        await spend.AddAsync(request.JobId, spec.Provider, cost);
 
         activity?.SetTag("marketintel.quality", validation.QualityScore);
         activity?.SetTag("marketintel.cost", (double)cost);
@@ -442,27 +431,6 @@ public sealed class StageRunner(
     }
 
     private sealed record CallOutcome(StageAttempt Attempt, string? Content, ValidationResult? Validation, bool Interrupted);
-
-    /// <summary>
-    /// Why a model call must not be made (DESIGN §5 budgets): the job reached its cost ceiling or the provider its daily
-    /// budget; null when the call may go ahead. Checked before every call, so at most the calls already in flight
-    /// (concurrent stages) can overshoot.
-    /// </summary>
-    private async Task<string?> BudgetRefusalAsync(string jobId, string provider)
-    {
-        var limits = budgets.CurrentValue;
-        var (jobSpend, providerSpend) = await spend.SpendAsync(jobId, provider);
-        if (jobSpend >= limits.PerJobCostUsd)
-        {
-            return $"cost ceiling of {SpendStore.Dollars(limits.PerJobCostUsd)} for this job reached ({SpendStore.Dollars(jobSpend)} spent)";
-        }
-        if (providerSpend >= limits.DailyCostUsdPerProvider)
-        {
-            return $"daily budget of {SpendStore.Dollars(limits.DailyCostUsdPerProvider)} for provider {provider} reached "
-                + $"({SpendStore.Dollars(providerSpend)} spent today, UTC)";
-        }
-        return null;
-    }
 
     /// <summary>Enough room for a useful answer: a full report needs far more than a JSON stage.</summary>
     private static int MinimumOutputTokens(IStage stage, int wanted) =>

@@ -12,7 +12,6 @@ internal sealed class StreamedAnswer
     private readonly List<ChatResponseUpdate> _updates = [];
     private readonly StageProgressTracker _progress;
     private readonly string _part;
-    private int _characters;
 
     public StreamedAnswer(StageProgressTracker progress, string part)
     {
@@ -22,15 +21,10 @@ internal sealed class StreamedAnswer
         progress.Restart(part);
     }
 
-    /// <summary>Estimated from the text: the provider's usage arrives only with the last chunk.</summary>
-    public long TokensOut => ContextBudget.EstimateTokens(_characters);
-
     public ValueTask AddAsync(ChatResponseUpdate update)
     {
         _updates.Add(update);
-        var text = update.Text;
-        _characters += text.Length;
-        return _progress.AddAsync(_part, text);
+        return _progress.AddAsync(_part, update.Text);
     }
 
     public ChatResponse ToResponse() => _updates.ToChatResponse();
