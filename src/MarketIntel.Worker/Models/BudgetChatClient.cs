@@ -10,10 +10,12 @@ namespace MarketIntel.Worker.Models;
 /// Spending, as middleware of one model's <see cref="IChatClient"/> pipeline (docs/real-speed.md, README "Budgets"):
 /// refuses a call once the job has reached its cost ceiling or the provider its daily budget, and charges every call
 /// what it produced, a stream that broke off part-way included. The job comes from the ambient
-/// <see cref="ModelCallContext"/>; a call without one (no job) is neither checked nor charged.
+/// <see cref="ModelCallContext"/>; a call without one (no job) is neither checked nor charged, and needs no store.
 /// </summary>
-public sealed class BudgetChatClient(IChatClient inner, ModelSpec model, SpendStore spend, IOptionsMonitor<BudgetOptions> budgets) : DelegatingChatClient(inner)
+public sealed class BudgetChatClient(IChatClient inner, ModelSpec model, IServiceProvider services) : DelegatingChatClient(inner)
 {
+    private SpendStore Spend => services.GetRequiredService<SpendStore>();
+
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
@@ -54,7 +56,7 @@ public sealed class BudgetChatClient(IChatClient inner, ModelSpec model, SpendSt
             context.Cost = model.Cost(context.TokensIn, context.TokensOut);
             if (context.Cost > 0)
             {
-                await spend.AddAsync(jobId, model.Provider, context.Cost);
+                await Spend.AddAsync(jobId, model.Provider, context.Cost);
             }
         }
     }
@@ -65,8 +67,8 @@ public sealed class BudgetChatClient(IChatClient inner, ModelSpec model, SpendSt
     /// </summary>
     private async Task<string?> RefusalAsync(string jobId)
     {
-        var limits = budgets.CurrentValue;
-        var (jobSpend, providerSpend) = await spend.SpendAsync(jobId, model.Provider);
+        var limits = services.GetRequiredService<IOptionsMonitor<BudgetOptions>>().CurrentValue;
+        var (jobSpend, providerSpend) = await Spend.SpendAsync(jobId, model.Provider);
         if (jobSpend >= limits.PerJobCostUsd)
         {
             return $"cost ceiling of {SpendStore.Dollars(limits.PerJobCostUsd)} for this job reached ({SpendStore.Dollars(jobSpend)} spent)";

@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Threading.RateLimiting;
 using MarketIntel.Pipeline.Models;
-using MarketIntel.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
@@ -53,8 +52,7 @@ public static class ModelClientRegistration
             }
 
             builder.Services.AddKeyedChatClient(model.Id, services => CreateProviderClient(services, model, providerOptions))
-                .Use((inner, services) => new BudgetChatClient(
-                    inner, model, services.GetRequiredService<SpendStore>(), services.GetRequiredService<IOptionsMonitor<BudgetOptions>>()))
+                .Use((inner, services) => new BudgetChatClient(inner, model, services))
                 .Use((inner, services) => new ResilientChatClient(
                     inner, model.Id, limiter, services.GetRequiredService<IOptions<ModelResilienceOptions>>().Value, services.GetRequiredService<TimeProvider>()))
                 .UseOpenTelemetry(configure: telemetry => telemetry.EnableSensitiveData = false)
