@@ -151,7 +151,7 @@ public class OfferDesignStageTests
     {
         var result = Validate(o => TestData.Set(o, "pricing_tiers[0].price", 30000));
 
-        Assert.Contains("pricing_tiers prices must rise from tier 1 to tier 3, got $30,000, $25,000, $45,000.", result.Errors);
+        Assert.Contains("pricing_tiers prices must rise from tier 1 to tier 3, got $30,000, $25,000, $45,000. [tiers.ascend]", result.Errors);
     }
 
     [Theory]
@@ -218,7 +218,11 @@ public class OfferDesignStageTests
     [Fact]
     public void A_plan_total_far_from_the_tier_2_price_is_a_warning()
     {
-        var result = Validate(o => TestData.Set(o, "payment_plans[1].total_cost", 9200));
+        var result = Validate(o =>
+        {
+            TestData.Set(o, "payment_plans[1].total_cost", 9200);
+            TestData.Set(o, "payment_plans[1].structure", "One payment of $9,200");
+        });
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         Assert.Contains(result.Warnings, w => w.StartsWith("payment_plans[1].total_cost ($9,200) is 37", StringComparison.Ordinal));

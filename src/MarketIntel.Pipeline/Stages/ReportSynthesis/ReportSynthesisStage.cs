@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MarketIntel.Pipeline.Consistency;
 using MarketIntel.Pipeline.Models;
 using MarketIntel.Pipeline.Prompts;
 using MarketIntel.Pipeline.Validation;
@@ -24,7 +25,7 @@ public sealed class ReportSynthesisStage : IStage
     public StageOutputKind OutputKind => StageOutputKind.Markdown;
     public IReadOnlyList<int> Reads => [1, 2, 3, 4, 5];
     public int DefaultMaxTokens => 12_000;
-    public string PromptVersion => "1.0";
+    public string PromptVersion => "1.1";
     public ScoreWeights Weights => ScoreWeights.Generic;
     public JsonObject? ResponseSchema => null;
 
@@ -83,7 +84,8 @@ public sealed class ReportSynthesisStage : IStage
                 "The executive summary runs 300-400 words; every other section is at least a full paragraph of analysis, not a restatement of the data.",
                 "Quote buyers word for word from the data. State numbers and dollar amounts as given.",
                 "Start with the title line, the first line of the outline.",
-            ]);
+            ])
+            .Bullets(ConsistencyRules.Instructions(Number, input));
         prompt.Heading("Report outline")
             .Line("```markdown");
         foreach (var section in outline)
@@ -103,6 +105,10 @@ public sealed class ReportSynthesisStage : IStage
             result.Error($"The report has {words:N0} words; it must have {ReportValidator.MinWords:N0}-{ReportValidator.MaxWords:N0}.");
         }
         ReportValidator.Validate(content, ReportOutline.For(input), result);
+        foreach (var error in ConsistencyRules.ReportErrors(content, input))
+        {
+            result.Error(error);
+        }
         return result.Build(content.Length, words);
     }
 }

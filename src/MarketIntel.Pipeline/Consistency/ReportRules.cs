@@ -1,0 +1,111 @@
+using MarketIntel.Pipeline.Stages;
+using MarketIntel.Pipeline.Stages.BuyerPsychology;
+using MarketIntel.Pipeline.Stages.MarketAnalysis;
+using MarketIntel.Pipeline.Stages.OfferDesign;
+using MarketIntel.Pipeline.Validation;
+
+namespace MarketIntel.Pipeline.Consistency;
+
+/// <summary>
+/// The report (stage 6) uses the research as the research gave it: quotes and headlines word for word, tables and
+/// market figures with the stages' numbers. Each rule is a function of the whole report Markdown and the stage input,
+/// so it holds however the report is written (one call or section by section).
+/// </summary>
+internal static class ReportRules
+{
+    private const int Stage = 6;
+
+    public static IEnumerable<IConsistencyRule> All =>
+    [
+        Verbatim("report.buyer-phrases-verbatim", 2, "every buyer phrase of stage 2's buyer_language",
+            "Quote every buyer phrase of the research word for word (one row per phrase in the Buyer Language Intelligence table).",
+            input => input.Get<BuyerPsychology>(2).BuyerLanguage.Select(b => b.ExactPhrase)),
+        Verbatim("report.fear-quotes-verbatim", 2, "every fear quote of stage 2's top_fears",
+            "In the Fear Analysis, quote each fear's quote from the research word for word.",
+            input => input.Get<BuyerPsychology>(2).TopFears.Select(f => f.Quote)),
+        Verbatim("report.headlines-verbatim", 5, "every marketing headline of stage 5",
+            "Copy every marketing headline of the research word for word into the Marketing Messages table.",
+            input => input.Get<OfferDesign>(5).MarketingMessages.Select(m => m.Headline)),
+        TableColumn("report.tier-prices", "3-Tier Pricing Model", "Price", "stage 5's tier prices in tier order",
+            input => input.Get<OfferDesign>(5).PricingTiers.OrderBy(t => t.TierNumber).Select(t => t.Price)),
+        TableColumn("report.plan-totals", "Payment Plan Options", "Total Cost", "stage 5's payment plan totals in the research's order",
+            input => input.Get<OfferDesign>(5).PaymentPlans.Select(p => p.TotalCost)),
+        TableColumn("report.bonus-values", "Irresistible Bonuses", "Value", "stage 5's bonus values in the research's order",
+            input => input.Get<OfferDesign>(5).Bonuses.Select(b => b.Value)),
+        new ConsistencyRule<string>
+        {
+            Id = "report.market-figures",
+            Stage = Stage,
+            Reads = [1],
+            Checks = "The Market Growth & Size section states stage 1's 2024 size, 2025 projection and growth rate.",
+            Instruct = input =>
+            {
+                var m = input.Get<MarketAnalysis>(1);
+                return $"Under Market Growth & Size, state the research's figures as given: 2024 market size {m.MarketSize2024}, 2025 projection {m.MarketSize2025Projected}, growth {m.MarketGrowthRate}.";
+            },
+            Check = (report, input) =>
+            {
+                if (ReportText.Section(report, "Market Growth & Size") is not { } section)
+                {
+                    return []; // a missing heading is the outline check's error
+                }
+                var text = string.Join('\n', section);
+                var amounts = Figures.Amounts(text);
+                var percents = Figures.Percents(text);
+                var m = input.Get<MarketAnalysis>(1);
+                var missing = new List<string>();
+                foreach (var (label, value) in new[] { ("market_size_2024", m.MarketSize2024), ("market_size_2025_projected", m.MarketSize2025Projected) })
+                {
+                    if (Figures.FirstAmount(value) is { } amount && !amounts.Contains(amount))
+                    {
+                        missing.Add($"{label} {value}");
+                    }
+                }
+                if (Figures.PercentIn(m.MarketGrowthRate) is { } growth && !percents.Contains(growth))
+                {
+                    missing.Add($"market_growth_rate {m.MarketGrowthRate}");
+                }
+                return missing.Count == 0
+                    ? []
+                    : [$"The section \"Market Growth & Size\" must state the research's figures as stage 1 gave them; missing: {string.Join("; ", missing)}."];
+            },
+        },
+    ];
+
+    private static ConsistencyRule<string> Verbatim(string id, int reads, string what, string instruction, Func<StageInput, IEnumerable<string>> quotes) => new()
+    {
+        Id = id,
+        Stage = Stage,
+        Reads = [reads],
+        Checks = $"The report contains {what} word for word.",
+        Instruct = _ => instruction,
+        Check = (report, input) =>
+        {
+            var missing = quotes(input).Where(q => !ReportText.Quotes(report, q)).ToList();
+            return missing.Count == 0
+                ? []
+                : [$"The report must quote {what} word for word as the research gave it; missing: {string.Join("; ", missing.Select(q => $"\"{FieldRules.Truncate(q, 80)}\""))}."];
+        },
+    };
+
+    private static ConsistencyRule<string> TableColumn(string id, string section, string column, string what, Func<StageInput, IEnumerable<decimal>> values) => new()
+    {
+        Id = id,
+        Stage = Stage,
+        Reads = [5],
+        Checks = $"The \"{column}\" column of the {section} table lists {what}.",
+        Instruct = input => $"In the {section} table, the {column} column lists {what}: {string.Join(", ", values(input).Select(Figures.Money))}.",
+        Check = (report, input) =>
+        {
+            if (ReportText.Section(report, section) is not { } body || ReportText.Column(body, column) is not { } cells)
+            {
+                return []; // a missing section or table is the outline check's error
+            }
+            var expected = values(input).ToList();
+            var found = cells.Select(c => Figures.FirstAmount(c)).ToList();
+            return found.Count == expected.Count && found.Zip(expected).All(p => p.First == p.Second)
+                ? []
+                : [$"The \"{column}\" column of the table under \"{section}\" must list {what}: {string.Join(", ", expected.Select(Figures.Money))}; got {string.Join(", ", cells.Select(c => FieldRules.Truncate(c, 20)))}."];
+        },
+    };
+}
