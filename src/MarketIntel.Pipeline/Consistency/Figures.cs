@@ -21,7 +21,7 @@ public static partial class Figures
     private static partial Regex Percent();
 
     // Two-digit ages joined by a dash or "to"; not part of a larger number, a dollar amount or a percentage.
-    [GeneratedRegex(@"(?<![\d$.,])(\d{2})\s*(?:-|–|to)\s*(\d{2})(?![\d,.%k])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\d$.,])(\d{2})\s*(?:-|–|to)\s*(\d{2})(?!\d|[,.]\d|\s*%|k\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AgeRange();
 
     [GeneratedRegex(@"^\D*(\d{2})(?!\d)\D*$", RegexOptions.CultureInvariant)]

@@ -31,7 +31,7 @@ public static class OfferPricing
 
     /// <summary>
     /// The offer price (stage 9): stage 5's recommended tier when its price lies in the user's comfortable range;
-    /// otherwise the tier inside the range whose price is nearest the recommended tier's (the lower on a tie); when no
+    /// otherwise the tier inside the range whose price is nearest the recommended tier's; when no
     /// tier lies inside, the end of the range nearest the recommended tier, because the range is the user's own limit.
     /// </summary>
     public static PriceChoice ChoosePrice(OfferDesign offer, PriceRange range)
@@ -46,7 +46,8 @@ public static class OfferPricing
         }
         if (inRange.Count > 0)
         {
-            var nearest = inRange.OrderBy(t => Math.Abs(t.Price - recommended.Price)).ThenBy(t => t.Price).First();
+            // The range is one interval without the recommended price, so the in-range tiers lie on one side of it: no ties.
+            var nearest = inRange.MinBy(t => Math.Abs(t.Price - recommended.Price))!;
             return new(nearest.Price,
                 $"the price of stage 5's tier \"{nearest.TierName}\", the tier nearest the recommended one inside the comfortable range {rangeText}");
         }
