@@ -127,6 +127,28 @@ public class ConsistencyRulesTests
         Assert.All(rule.FixedValues(Job), f => Assert.Contains($"\n- {f.Path}: {f.Json}\n", prompt.ReplaceLineEndings("\n"), StringComparison.Ordinal));
     }
 
+    /// <summary>A report written section by section can run each report rule on the top-level section that holds its heading.</summary>
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void A_report_rule_names_its_section_and_judges_that_section_alone(string id)
+    {
+        var rule = Rule(id);
+        if (rule.Stage != 6)
+        {
+            Assert.Null(rule.Section);
+            return;
+        }
+        var outline = ReportOutline.For(Job);
+        var at = outline.ToList().FindIndex(s => s.Title == rule.Section);
+        Assert.True(at > 0, $"{rule.Section} is not an outline heading");
+        var top = outline.Take(at + 1).Last(s => s.Level == 2);
+        string SectionOf(string report) => top.Heading + "\n" + string.Join('\n', ReportText.Section(report, top.Title)!);
+        var reportRule = (ConsistencyRule<string>)rule;
+
+        Assert.Empty(reportRule.Errors(SectionOf(Report), null, Job));
+        Assert.NotEmpty(reportRule.Errors(SectionOf(Counterexamples[id](Report)), null, Job));
+    }
+
     [Fact]
     public void An_answer_that_copies_the_fixed_values_passes_them()
     {

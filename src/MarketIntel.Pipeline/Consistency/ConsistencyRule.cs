@@ -26,6 +26,13 @@ public interface IConsistencyRule
     /// <summary>The answer type the rule reads: the stage's output record, or <see cref="string"/> for the report.</summary>
     Type Output { get; }
 
+    /// <summary>
+    /// Report rules only: the title of the outline heading whose content the rule checks, so a report written section by
+    /// section can give the instruction to that section's call and run the rule on that section's Markdown. Null for
+    /// JSON stages.
+    /// </summary>
+    string? Section { get; }
+
     /// <summary>The rule as an instruction in the checked stage's prompt; null when it does not apply to this input.</summary>
     string? Instruction(StageInput input);
 
@@ -46,6 +53,8 @@ public sealed class ConsistencyRule<T> : IConsistencyRule where T : class
     public required string Checks { get; init; }
 
     public Type Output => typeof(T);
+
+    public string? Section { get; init; }
 
     public required Func<StageInput, string?> Instruct { get; init; }
 

@@ -17,13 +17,13 @@ internal static class ReportRules
 
     public static IEnumerable<IConsistencyRule> All =>
     [
-        Verbatim("report.buyer-phrases-verbatim", 2, "every buyer phrase of stage 2's buyer_language",
+        Verbatim("report.buyer-phrases-verbatim", 2, "Buyer Language Intelligence", "every buyer phrase of stage 2's buyer_language",
             "Quote every buyer phrase of the research word for word (one row per phrase in the Buyer Language Intelligence table).",
             input => input.Get<BuyerPsychology>(2).BuyerLanguage.Select(b => b.ExactPhrase)),
-        Verbatim("report.fear-quotes-verbatim", 2, "every fear quote of stage 2's top_fears",
+        Verbatim("report.fear-quotes-verbatim", 2, "Fear Analysis", "every fear quote of stage 2's top_fears",
             "In the Fear Analysis, quote each fear's quote from the research word for word.",
             input => input.Get<BuyerPsychology>(2).TopFears.Select(f => f.Quote)),
-        Verbatim("report.headlines-verbatim", 5, "every marketing headline of stage 5",
+        Verbatim("report.headlines-verbatim", 5, "Marketing Messages", "every marketing headline of stage 5",
             "Copy every marketing headline of the research word for word into the Marketing Messages table.",
             input => input.Get<OfferDesign>(5).MarketingMessages.Select(m => m.Headline)),
         TableColumn("report.tier-prices", "3-Tier Pricing Model", "Price", "stage 5's tier prices in tier order",
@@ -36,6 +36,7 @@ internal static class ReportRules
         {
             Id = "report.market-figures",
             Stage = Stage,
+            Section = "Market Growth & Size",
             Reads = [1],
             Checks = "The Market Growth & Size section states stage 1's 2024 size, 2025 projection and growth rate.",
             Instruct = input =>
@@ -72,10 +73,11 @@ internal static class ReportRules
         },
     ];
 
-    private static ConsistencyRule<string> Verbatim(string id, int reads, string what, string instruction, Func<StageInput, IEnumerable<string>> quotes) => new()
+    private static ConsistencyRule<string> Verbatim(string id, int reads, string section, string what, string instruction, Func<StageInput, IEnumerable<string>> quotes) => new()
     {
         Id = id,
         Stage = Stage,
+        Section = section,
         Reads = [reads],
         Checks = $"The report contains {what} word for word.",
         Instruct = _ => instruction,
@@ -92,6 +94,7 @@ internal static class ReportRules
     {
         Id = id,
         Stage = Stage,
+        Section = section,
         Reads = [5],
         Checks = $"The \"{column}\" column of the {section} table lists {what}.",
         Instruct = input => $"In the {section} table, the {column} column lists {what}: {string.Join(", ", values(input).Select(Figures.Money))}.",
