@@ -71,7 +71,11 @@ internal static class PriceRules
             Reads = [5, 9],
             Checks = "recommended_price is the offer price chosen from stage 5's tiers and the comfortable range (docs/consistency.md, price choice).",
             Instruct = input => $"recommended_price is fixed: {Choice(input).Source}. Justify that price; do not set another.",
-            Fixes = input => [FixedValue.Number("recommended_price", Choice(input).Price, Choice(input).Source)],
+            Fixes = input =>
+            {
+                var choice = Choice(input);
+                return [FixedValue.Number("recommended_price", choice.Price, choice.Source)];
+            },
         },
         new ConsistencyRule<PricingFramework>
         {

@@ -10,7 +10,8 @@ namespace MarketIntel.Pipeline.Stages;
 /// <summary>
 /// A stage that answers with JSON shaped like <typeparamref name="TOutput"/>. The record is the single source of truth:
 /// its schema goes to the model (response format or prompt) and drives the validator; the stage adds only the rules a
-/// schema cannot express (sums, "exactly one recommended", relations between fields).
+/// schema cannot express ("exactly one recommended", relations between fields), and the consistency rules of its
+/// number (docs/consistency.md) tie the answer to the other stages' answers.
 /// </summary>
 public abstract class JsonStage<TOutput> : IStage where TOutput : class
 {
