@@ -57,6 +57,8 @@ public class ConsistencyRulesTests
         ["report.plan-totals"] = Replace("| Structure value 1 | $22,500 |", "| Structure value 1 | $6,000 |"),
         ["report.bonus-values"] = Replace("| Bonus value 1 | $1,500 |", "| Bonus value 1 | $15,000 |"),
         ["report.market-figures"] = Replace("$5.3 billion in 2025", "$5.1 billion in 2025"),
+        ["report.competitor-prices"] = Replace("| $6,000-$10,000 per leader per year |", "| $600 per session |"),
+        ["report.avatar-demographics"] = Replace("| Attribute value 2 | $310,000 |", "| Attribute value 2 | $250,000 |"),
     };
 
     public static TheoryData<string> RuleIds() => new(ConsistencyRules.All.Select(r => r.Id));

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using MarketIntel.Pipeline.Stages;
+using MarketIntel.Pipeline.Stages.AvatarCreation;
 using MarketIntel.Pipeline.Stages.BuyerPsychology;
+using MarketIntel.Pipeline.Stages.CompetitiveAnalysis;
 using MarketIntel.Pipeline.Stages.MarketAnalysis;
 using MarketIntel.Pipeline.Stages.OfferDesign;
 using MarketIntel.Pipeline.Stages.ReportSynthesis;
@@ -76,6 +78,9 @@ internal static class ReportFixture
         return (title, column) switch
         {
             ("Buyer Language Intelligence", "Phrase") => research.Get<BuyerPsychology>(2).BuyerLanguage[row].ExactPhrase,
+            ("Competitor Matrix", "Price") => research.Get<CompetitiveAnalysis>(3).Competitors[row].PricePoint,
+            ("Demographics Profile", "Detail") when row == 0 => research.Get<AvatarCreation>(4).Demographics.AgeRange,
+            ("Demographics Profile", "Detail") when row == 1 => research.Get<AvatarCreation>(4).Demographics.HouseholdIncome,
             ("Marketing Messages", "Headline") => offer.MarketingMessages[row].Headline,
             ("3-Tier Pricing Model", "Price") => Money(offer.PricingTiers.OrderBy(t => t.TierNumber).ElementAt(row).Price),
             ("Payment Plan Options", "Total Cost") => Money(offer.PaymentPlans[row].TotalCost),

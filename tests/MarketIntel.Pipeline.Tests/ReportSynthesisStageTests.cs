@@ -123,7 +123,7 @@ public class ReportSynthesisStageTests
     [Fact]
     public void A_table_with_a_missing_row_is_an_error()
     {
-        var report = ValidReport.Replace("| Competitor value 3 | Price value 3 | Positioning value 3 | Strengths value 3 | Weaknesses value 3 |\n", "", StringComparison.Ordinal);
+        var report = ValidReport.Replace("| Competitor value 3 | $200-$600 per session | Positioning value 3 | Strengths value 3 | Weaknesses value 3 |\n", "", StringComparison.Ordinal);
 
         var result = Stage.Validate(report, Input);
 

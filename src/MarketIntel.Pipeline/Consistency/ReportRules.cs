@@ -1,5 +1,7 @@
 using MarketIntel.Pipeline.Stages;
+using MarketIntel.Pipeline.Stages.AvatarCreation;
 using MarketIntel.Pipeline.Stages.BuyerPsychology;
+using MarketIntel.Pipeline.Stages.CompetitiveAnalysis;
 using MarketIntel.Pipeline.Stages.MarketAnalysis;
 using MarketIntel.Pipeline.Stages.OfferDesign;
 using MarketIntel.Pipeline.Validation;
@@ -32,6 +34,60 @@ internal static class ReportRules
             input => input.Get<OfferDesign>(5).PaymentPlans.Select(p => p.TotalCost)),
         TableColumn("report.bonus-values", "Irresistible Bonuses", "Value", "stage 5's bonus values in the research's order",
             input => input.Get<OfferDesign>(5).Bonuses.Select(b => b.Value)),
+        new ConsistencyRule<string>
+        {
+            Id = "report.competitor-prices",
+            Stage = Stage,
+            Section = "Competitor Matrix",
+            Reads = [3],
+            Checks = "Each row of the Competitor Matrix gives its competitor's dollar amounts as stage 3 states them, in the research's order.",
+            Instruct = input => $"In the Competitor Matrix table, list the competitors in the research's order with their prices as the research gives them: {string.Join("; ", input.Get<CompetitiveAnalysis>(3).Competitors.Select(c => $"{c.Name}: {c.PricePoint}"))}.",
+            Check = (report, input) =>
+            {
+                if (ReportText.Section(report, "Competitor Matrix") is not { } body || ReportText.Column(body, "Price") is not { } cells)
+                {
+                    return []; // a missing section or table is the outline check's error
+                }
+                var competitors = input.Get<CompetitiveAnalysis>(3).Competitors;
+                return competitors
+                    .Select((c, i) => (c, cell: i < cells.Count ? cells[i] : ""))
+                    .Where(p => !Figures.Amounts(p.c.PricePoint).SequenceEqual(Figures.Amounts(p.cell)))
+                    .Select(p => $"The Price of {p.c.Name} in the Competitor Matrix must be the research's \"{FieldRules.Truncate(p.c.PricePoint, 60)}\", in the research's row order; got \"{FieldRules.Truncate(p.cell, 60)}\".");
+            },
+        },
+        new ConsistencyRule<string>
+        {
+            Id = "report.avatar-demographics",
+            Stage = Stage,
+            Section = "Demographics Profile",
+            Reads = [4],
+            Checks = "The Demographics Profile table states the avatar's age and household income as stage 4 gives them.",
+            Instruct = input =>
+            {
+                var d = input.Get<AvatarCreation>(4).Demographics;
+                return $"In the Demographics Profile table, give the avatar's age as {d.AgeRange} and household income as {d.HouseholdIncome}, as the research states them.";
+            },
+            Check = (report, input) =>
+            {
+                if (ReportText.Section(report, "Demographics Profile") is not { } body || ReportText.Column(body, "Detail") is not { } cells)
+                {
+                    return [];
+                }
+                var d = input.Get<AvatarCreation>(4).Demographics;
+                var missing = new List<string>();
+                if (Figures.AgeOf(d.AgeRange) is { } age && !cells.Any(c => Figures.AgeOf(c) == age))
+                {
+                    missing.Add($"age {d.AgeRange}");
+                }
+                if (Figures.FirstAmount(d.HouseholdIncome) is { } income && !cells.Any(c => Figures.FirstAmount(c) == income))
+                {
+                    missing.Add($"household income {d.HouseholdIncome}");
+                }
+                return missing.Count == 0
+                    ? []
+                    : [$"The Demographics Profile table must state the avatar's figures as stage 4 gave them; missing: {string.Join("; ", missing)}."];
+            },
+        },
         new ConsistencyRule<string>
         {
             Id = "report.market-figures",
