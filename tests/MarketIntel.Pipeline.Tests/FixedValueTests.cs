@@ -20,6 +20,10 @@ public class FixedValueTests
     }
 
     [Fact]
+    public void A_number_is_written_without_trailing_zeros() =>
+        Assert.Equal("25000", FixedValue.Number("price", 25000.00m, "the tier").Json);
+
+    [Fact]
     public void No_values_write_no_block() =>
         Assert.Equal("", new PromptWriter().FixedValues([]).ToString());
 

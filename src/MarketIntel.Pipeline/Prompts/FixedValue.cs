@@ -10,7 +10,9 @@ namespace MarketIntel.Pipeline.Prompts;
 /// </summary>
 public sealed record FixedValue(string Path, JsonNode Value, string Source)
 {
-    public static FixedValue Number(string path, decimal value, string source) => new(path, JsonValue.Create(value), source);
+    /// <summary>A number, written without trailing zeros: a price a model gave as 25000.0 is fixed as 25000.</summary>
+    public static FixedValue Number(string path, decimal value, string source) =>
+        new(path, JsonValue.Create(value / 1.000000000000000000000000000000000m), source);
 
     public static FixedValue Text(string path, string value, string source) => new(path, JsonValue.Create(value), source);
 
