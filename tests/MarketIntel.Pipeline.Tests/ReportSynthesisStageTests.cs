@@ -180,7 +180,7 @@ public class ReportSynthesisStageTests
 
         Assert.Equal(11, tables["Buyer Language Intelligence"]);
         Assert.Equal(3, tables["Competitor Matrix"]);
-        Assert.Equal(2, tables["Payment Plan Options"]);
+        Assert.Equal(3, tables["Payment Plan Options"]);
         Assert.Equal(15, tables["Marketing Messages"]);
         Assert.Equal(3, tables["Irresistible Bonuses"]);
     }

@@ -6,6 +6,7 @@ using MarketIntel.Pipeline.Stages.PremiumBonuses;
 using MarketIntel.Pipeline.Stages.PricingFramework;
 using MarketIntel.Pipeline.Stages.ScarcityUpsells;
 using MarketIntel.Pipeline.Stages.ValueStack;
+using MarketIntel.Pipeline.Validation;
 
 namespace MarketIntel.Pipeline.Consistency;
 
@@ -54,6 +55,32 @@ internal static class PriceRules
                 .Select((plan, i) => (plan, i, stated: Figures.PlanTotal(plan.Structure)))
                 .Where(p => p.stated is { } stated && !OfferStages.SameDollars(stated, p.plan.TotalCost))
                 .Select(p => $"payment_plans[{p.i}].total_cost is {Json(p.plan.TotalCost)} but its structure \"{p.plan.Structure}\" adds up to {Figures.Money(p.stated!.Value)}; make them agree."),
+        },
+        new ConsistencyRule<OfferDesign>
+        {
+            Id = "tiers.plans-from-signature-price",
+            Stage = 5,
+            Reads = [5],
+            Checks = "The three payment plans are the ones computed from tier 2's price, as stage 10's are from the offer price: pay in full, then 3 and 6 monthly payments.",
+            Instruct = input => OfferPricing.DesiredPrice(input.Profile) is { } price
+                ? $"payment_plans are computed from tier 2's price {Figures.Money(price)}: {Describe(OfferPricing.Plans(price))} (see the fixed values)."
+                : "payment_plans are computed from tier 2's price P: \"One payment of $P\" (total_cost P), then 3 monthly payments of P × 1.10 / 3 and 6 monthly payments of P × 1.20 / 6, each payment rounded up to the dollar and total_cost the payments times the amount.",
+            Fixes = input => OfferPricing.DesiredPrice(input.Profile) is { } price
+                ? PlanValues(OfferPricing.Plans(price), "structure", "total_cost", $"computed from tier 2's price {Figures.Money(price)}, the desired price of the business profile")
+                : [],
+            // With a desired price the fixed values say it all; without one, tier 2's price is the model's and the plans follow it.
+            Check = (offer, input) =>
+            {
+                var signature = offer.PricingTiers.FirstOrDefault(t => t.TierNumber == 2)?.Price ?? 0;
+                if (OfferPricing.DesiredPrice(input.Profile) is not null || signature <= 0)
+                {
+                    return [];
+                }
+                return OfferPricing.Plans(signature).Zip(offer.PaymentPlans, (expected, plan) => (expected, plan))
+                    .Select((p, i) => (p.expected, p.plan, i))
+                    .Where(p => p.plan.Structure.Trim() != p.expected.Structure || p.plan.TotalCost != p.expected.Total)
+                    .Select(p => $"payment_plans[{p.i}] must have structure \"{p.expected.Structure}\" and total_cost {Json(p.expected.Total)}, computed from tier 2's price {Figures.Money(signature)}; got \"{FieldRules.Truncate(p.plan.Structure, 60)}\" and {Json(p.plan.TotalCost)}.");
+            },
         },
         new ConsistencyRule<ValueStack>
         {
@@ -125,7 +152,7 @@ internal static class PriceRules
             Stage = 10,
             Reads = [9, 10],
             Checks = "Plans 2 and 3 split the offer price plus 10 % into 3 and plus 20 % into 6 monthly payments.",
-            Instruct = input => $"Plans 2 and 3 are instalment plans computed from that price: {string.Join("; ", OfferPricing.Plans(OfferPrice(input)).Skip(1).Select(p => $"{p.Structure} ({Figures.Money(p.Total)} in total)"))}.",
+            Instruct = input => $"Plans 2 and 3 are instalment plans computed from that price: {Describe(OfferPricing.Plans(OfferPrice(input)).Skip(1))}.",
             Fixes = input => PlanValues(input, 1, OfferPricing.InstalmentPlans.Count),
         },
         new ConsistencyRule<PremiumBonuses>
@@ -177,16 +204,22 @@ internal static class PriceRules
     private static IReadOnlyList<FixedValue> PlanValues(StageInput input, int from, int count)
     {
         var price = OfferPrice(input);
-        var source = $"computed from the offer price {Figures.Money(price)} fixed by stage 9";
-        return
-        [
-            .. OfferPricing.Plans(price).Select((plan, i) => (plan, i)).Skip(from).Take(count).SelectMany(p => new[]
-            {
-                FixedValue.Text($"payment_plans[{p.i}].payment_structure", p.plan.Structure, source),
-                FixedValue.Number($"payment_plans[{p.i}].total_price", p.plan.Total, source),
-            }),
-        ];
+        return PlanValues(OfferPricing.Plans(price).Take(from + count).ToList(), "payment_structure", "total_price",
+            $"computed from the offer price {Figures.Money(price)} fixed by stage 9", from);
     }
+
+    /// <summary>The structure and total of each plan from <paramref name="from"/> on, at the field names of the stage's record.</summary>
+    private static IReadOnlyList<FixedValue> PlanValues(IReadOnlyList<OfferPricing.PlanTerms> plans, string structureField, string totalField, string source, int from = 0) =>
+    [
+        .. plans.Select((plan, i) => (plan, i)).Skip(from).SelectMany(p => new[]
+        {
+            FixedValue.Text($"payment_plans[{p.i}].{structureField}", p.plan.Structure, source),
+            FixedValue.Number($"payment_plans[{p.i}].{totalField}", p.plan.Total, source),
+        }),
+    ];
+
+    private static string Describe(IEnumerable<OfferPricing.PlanTerms> plans) =>
+        string.Join("; ", plans.Select(p => $"{p.Structure} ({Figures.Money(p.Total)} in total)"));
 
     private static IEnumerable<string> SumError(string path, decimal total, string what, IEnumerable<decimal> items)
     {
