@@ -36,6 +36,7 @@ public static class ApiExtensions
         builder.Services.AddOpenApi();
         builder.Services.AddApiRateLimits();
         builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddSingleton<Jobs.JobProgressReader>();
         builder.Services.AddAdminKey();
         return builder;
     }

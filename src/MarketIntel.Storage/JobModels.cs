@@ -89,6 +89,10 @@ public sealed record StageAttempt
 {
     public required int Number { get; init; }
     public required string Model { get; init; }
+    /// <summary>The section of a sectioned stage (the report) this attempt wrote; null for a whole-stage answer.</summary>
+    public string? Section { get; init; }
+    /// <summary>Who answered: the model's provider (e.g. <c>workers-ai</c>) or <c>emulator</c>; null for a cache hit.</summary>
+    public string? Provider { get; init; }
     public required RouteKind Route { get; init; }
     public required AttemptOutcome Outcome { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
@@ -138,6 +142,21 @@ public sealed record JobEvent
     public string? Model { get; init; }
     public string? Message { get; init; }
     public DateTimeOffset At { get; init; }
+}
+
+/// <summary>
+/// How far a stage's streaming call has got: output tokens so far against the call's budget. Written a few times a
+/// second at most (docs/real-speed.md); <see cref="TokensPerSecond"/> is the model's usual speed, for estimates.
+/// </summary>
+public sealed record StageProgress
+{
+    public required int Stage { get; init; }
+    public required string Model { get; init; }
+    public required long TokensOut { get; init; }
+    public required int MaxTokens { get; init; }
+    public required double TokensPerSecond { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
 }
 
 /// <summary>A cached, validated stage output.</summary>

@@ -127,6 +127,36 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
         }
     }
 
+    /// <summary>Live progress lives beside the job for a day: long enough to watch it, short enough to need no cleanup.</summary>
+    private static readonly TimeSpan ProgressLifetime = TimeSpan.FromDays(1);
+
+    /// <summary>Overwrites a stage's live progress (and, for a Markdown stage, its text so far) in one round trip.</summary>
+    public async Task SetProgressAsync(string jobId, StageProgress progress, string? draft = null)
+    {
+        var batch = Db.CreateBatch();
+        var key = RedisKeys.JobProgress(jobId);
+        var writes = new List<Task>
+        {
+            batch.HashSetAsync(key, progress.Stage, PipelineJson.Serialize(progress)),
+            batch.KeyExpireAsync(key, ProgressLifetime),
+        };
+        if (draft is not null)
+        {
+            writes.Add(batch.StringSetAsync(RedisKeys.StageDraft(jobId, progress.Stage), draft, ProgressLifetime));
+        }
+        batch.Execute();
+        await Task.WhenAll(writes);
+    }
+
+    /// <summary>Live progress of the stages that have streamed in this job, by stage number.</summary>
+    public async Task<IReadOnlyDictionary<int, StageProgress>> GetProgressAsync(string jobId) =>
+        (await Db.HashGetAllAsync(RedisKeys.JobProgress(jobId)))
+            .ToDictionary(e => (int)e.Name, e => PipelineJson.Deserialize<StageProgress>(e.Value.ToString())!);
+
+    /// <summary>The text a Markdown stage has streamed so far, or null.</summary>
+    public async Task<string?> GetDraftAsync(string jobId, int stage) =>
+        await Db.StringGetAsync(RedisKeys.StageDraft(jobId, stage)) is { IsNull: false } value ? value.ToString() : null;
+
     public async Task<bool> IsCancelRequestedAsync(string jobId) => await Db.HashExistsAsync(RedisKeys.Job(jobId), CancelField);
 
     /// <summary>Adds a version of a stage output and returns its version number (1 = the model's original).</summary>

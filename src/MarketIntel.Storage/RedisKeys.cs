@@ -30,6 +30,16 @@ public static class RedisKeys
     /// <summary>Stream: progress events of a job, for resumable SSE.</summary>
     public static string JobEvents(string jobId) => $"mi:job:{jobId}:events";
 
+    /// <summary>Hash with expiry: stage number → live progress of its streaming call (tokens so far), overwritten a few
+    /// times a second at most; not part of the replayable event stream.</summary>
+    public static string JobProgress(string jobId) => $"mi:job:{jobId}:progress";
+
+    /// <summary>String with expiry: the text a Markdown stage has streamed so far (the report being written).</summary>
+    public static string StageDraft(string jobId, int stage) => $"mi:job:{jobId}:draft:{stage}";
+
+    /// <summary>Hash: model id → who answers it ("workers-ai", or "emulator" when its provider has no credentials).</summary>
+    public const string ModelServing = "mi:models:serving";
+
     /// <summary>String with expiry: which worker currently runs the job (prevents two runners after a claim).</summary>
     public static string JobLease(string jobId) => $"mi:job:{jobId}:lease";
 

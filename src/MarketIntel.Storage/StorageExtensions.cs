@@ -32,7 +32,8 @@ public static class StorageExtensions
         builder.Services.AddOptions<ModelCatalogOptions>()
             .Bind(builder.Configuration.GetSection(ModelCatalogOptions.SectionName))
             .ValidateDataAnnotations()
-            .Validate(o => o.Catalog.All(IsValid), "Every model in the catalogue needs an id, a provider, a context window and prices in range.")
+            .Validate(o => o.Catalog.All(m => IsValid(m) && IsValid(m.Throughput)),
+                "Every model in the catalogue needs an id, a provider, a context window, prices and throughput in range.")
             .Validate(o => o.Catalog.Select(m => m.Id).Distinct().Count() == o.Catalog.Count, "Model ids must be unique.")
             .ValidateOnStart();
         builder.Services.AddOptions<RoutingOptions>()
@@ -71,6 +72,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<RoutingStore>();
         builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddSingleton<SpendStore>();
+        builder.Services.AddSingleton<ServingStore>();
         builder.Services.AddOptions<BudgetOptions>()
             .Bind(builder.Configuration.GetSection(BudgetOptions.SectionName))
             .ValidateDataAnnotations()

@@ -80,10 +80,14 @@ public class JobEventsTests(ApiFactory factory) : IClassFixture<ApiFactory>
     private static string? Status(SseEvent e) =>
         System.Text.Json.Nodes.JsonNode.Parse(e.Data)!["status"]?.GetValue<string>();
 
-    internal sealed record SseEvent(string Id, string Type, string Data);
+    /// <summary>An SSE event; <see cref="Id"/> is null for live progress events, which are not replayable.</summary>
+    internal sealed record SseEvent(string? Id, string Type, string Data);
+
+    private Task<(HttpResponseMessage Response, List<SseEvent> Events)> ReadAsync(string url, string? lastEventId = null) =>
+        ReadAsync(_client, url, lastEventId);
 
     /// <summary>Reads an SSE response to its end (which only comes when the job is terminal).</summary>
-    private async Task<(HttpResponseMessage Response, List<SseEvent> Events)> ReadAsync(string url, string? lastEventId = null)
+    internal static async Task<(HttpResponseMessage Response, List<SseEvent> Events)> ReadAsync(HttpClient client, string url, string? lastEventId = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -91,7 +95,7 @@ public class JobEventsTests(ApiFactory factory) : IClassFixture<ApiFactory>
         {
             request.Headers.Add("Last-Event-ID", lastEventId);
         }
-        var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var events = new List<SseEvent>();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
         string? id = null, type = null, data = null;
@@ -101,7 +105,7 @@ public class JobEventsTests(ApiFactory factory) : IClassFixture<ApiFactory>
             {
                 if (data is not null)
                 {
-                    events.Add(new SseEvent(id!, type ?? "message", data));
+                    events.Add(new SseEvent(id, type ?? "message", data));
                 }
                 id = type = data = null;
             }

@@ -115,9 +115,21 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
     }
 
     [Fact]
+    public async Task A_timeout_override_is_set_and_cleared_back_to_the_derived_ceiling_with_0()
+    {
+        Assert.Null((await GetRoutingAsync())["stages"]!["2"]!["timeoutSeconds"]);
+
+        (await PutStageAsync(2, new { timeoutSeconds = 300, reason = "slow provider week" })).EnsureSuccessStatusCode();
+        Assert.Equal(300, (await GetRoutingAsync())["stages"]!["2"]!["timeoutSeconds"]!.GetValue<int>());
+
+        (await PutStageAsync(2, new { timeoutSeconds = 0, reason = "derive it again" })).EnsureSuccessStatusCode();
+        Assert.Null((await GetRoutingAsync())["stages"]!["2"]!["timeoutSeconds"]);
+    }
+
+    [Fact]
     public async Task Every_invalid_field_is_reported_and_nothing_is_written()
     {
-        var response = await PutStageAsync(1, new { candidateShare = 150, temperature = 3.5, maxTokens = 10, timeoutSeconds = 0, reason = "" });
+        var response = await PutStageAsync(1, new { candidateShare = 150, temperature = 3.5, maxTokens = 10, timeoutSeconds = -1, reason = "" });
 
         var errors = await AssertProblem(response, HttpStatusCode.BadRequest);
         Assert.Equal(new[] { "candidateShare", "maxTokens", "reason", "temperature", "timeoutSeconds" }, errors.Keys.Order(StringComparer.Ordinal));

@@ -91,10 +91,14 @@ public class FullJobTests(AppFixture app)
             var output = await app.Api.GetFromJsonAsync<JsonObject>($"{location}/stages/{stage}");
             Assert.True(output!["validation"]!["isValid"]!.GetValue<bool>(), $"stage {stage}: {output["validation"]}");
         }
-        var report = await app.Api.GetStringAsync($"{location}/report?format=md");
+        var report = (await app.Api.GetFromJsonAsync<JsonObject>($"{location}/stages/6"))!["content"]!.GetValue<string>();
         var words = report.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
         Assert.InRange(words, 5000, 6000);
         Assert.StartsWith($"# Market Intelligence Report: {sample["profile"]!["business_name"]}", report);
+        // The export adds the offer (stages 7-13) as a second part.
+        var export = await app.Api.GetStringAsync($"{location}/report?format=md");
+        Assert.StartsWith($"# Market Intelligence Report: {sample["profile"]!["business_name"]}", export);
+        Assert.Contains("\n# Strategic Offer: ", export);
     }
 
     [Fact]

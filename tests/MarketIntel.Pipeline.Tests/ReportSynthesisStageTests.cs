@@ -277,6 +277,7 @@ public class ReportSynthesisStageTests
         Assert.Equal(12_000, Stage.DefaultMaxTokens);
         Assert.Equal(new Validation.ScoreWeights(10, 5), Stage.Weights);
         Assert.Same(typeof(ReportSynthesisStage), StageCatalog.Get(6).GetType());
+        Assert.IsAssignableFrom<ISectionedStage>(StageCatalog.Get(6));
     }
 
     private static bool FitsCondensedWindow(StagePrompt prompt) =>

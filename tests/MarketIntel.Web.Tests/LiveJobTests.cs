@@ -41,6 +41,41 @@ public sealed class LiveJobTests(RunningApp app) : IClassFixture<RunningApp>, IA
     }
 
     [Fact]
+    public async Task While_a_stage_streams_its_progress_grows_on_the_job_page_and_the_report_appears_as_it_is_written()
+    {
+        // Slow enough to watch (the report's thousands of tokens take tens of seconds), fast enough for a test.
+        await app.SetModelSpeedAsync(TimeSpan.Zero, tokensPerSecond: 300);
+        var id = await app.CreateResearchJobAsync();
+        var page = await app.NewPageAsync();
+        await page.GotoAsync($"/job.html?id={id}");
+        await Expect(page.Locator("#emulator-banner")).ToContainTextAsync("model emulator");
+
+        var bar = page.Locator(".stage[data-stage='2'] .stage-progress progress");
+        await Expect(bar).ToHaveCountAsync(1, Slow);
+        var first = double.Parse(await bar.GetAttributeAsync("value") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        await page.WaitForFunctionAsync(
+            "before => { const p = document.querySelector(\".stage[data-stage='2'] .stage-progress progress\"); return !p || p.value > before; }",
+            first, new() { Timeout = 60_000 });
+        await Expect(page.Locator("#job-eta")).ToContainTextAsync("left");
+
+        // The report: once stage 6 streams, its page shows the text so far, growing, then the finished report.
+        await Expect(page.Locator(".stage[data-stage='6'] .stage-progress")).ToHaveCountAsync(1, Slow);
+        var report = await app.NewPageAsync();
+        await report.GotoAsync($"/report.html?id={id}");
+        var draft = report.Locator("#report-draft-text");
+        await Expect(draft).ToContainTextAsync("#", new() { Timeout = 30_000 });
+        var length = (await draft.TextContentAsync())!.Length;
+        await report.WaitForFunctionAsync(
+            "before => { const d = document.getElementById('report-draft-text'); return d.closest('[hidden]') !== null || d.textContent.length > before; }",
+            length, new() { Timeout = 60_000 });
+        await report.ScreenshotAsync(new() { Path = WebApp.ScreenshotPath("report-being-written"), FullPage = true });
+        await Expect(report.Locator("#report-draft")).ToBeHiddenAsync(new() { Timeout = 120_000 });
+        await Expect(report.Locator("#report-frame")).ToBeVisibleAsync();
+        Assert.Equal("succeeded", (string?)(await GetJobAsync(id))["stages"]!.AsArray().Single(s => (int)s!["stage"]! == 6)!["status"]);
+        Assert.Empty(app.PageErrors);
+    }
+
+    [Fact]
     public async Task Rerun_of_stale_stages_runs_them_again()
     {
         var id = await app.CreateResearchJobAsync();

@@ -101,7 +101,7 @@ public sealed class UserFlowTests(RunningApp app) : IClassFixture<RunningApp>
         await Expect(page.Locator(".card[data-stage='12'] .option")).ToHaveCountAsync(3);
         await page.ScreenshotAsync(new() { Path = WebApp.ScreenshotPath("offer"), FullPage = true });
         var offerJson = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("text=Download the offer (JSON)"));
-        Assert.Equal("market-intelligence-ashley-shaw-consulting.json", offerJson.SuggestedFilename);
+        Assert.Equal("strategic-offer-ashley-shaw-consulting.json", offerJson.SuggestedFilename);
 
         // History lists both jobs.
         await page.GotoAsync("/history.html");

@@ -192,13 +192,20 @@ public abstract class WebApp : IAsyncLifetime
     public EventStreams EventStreams => _api!.EventStreams;
 
     /// <summary>Every model of the emulator now takes <paramref name="timeToFirstToken"/> to answer.</summary>
-    public async Task SlowModelsAsync(TimeSpan timeToFirstToken)
+    public Task SlowModelsAsync(TimeSpan timeToFirstToken) => SetModelSpeedAsync(timeToFirstToken, tokensPerSecond: null);
+
+    /// <summary>Every model answers after <paramref name="timeToFirstToken"/>, then streams at the given speed (if any).</summary>
+    public async Task SetModelSpeedAsync(TimeSpan timeToFirstToken, double? tokensPerSecond)
     {
         using var emulator = _emulator.CreateClient();
         var profiles = await emulator.GetFromJsonAsync<JsonObject>("/admin/profiles");
         foreach (var (model, profile) in profiles!.Where(p => p.Key != "default"))
         {
             profile!["timeToFirstTokenMs"] = (int)timeToFirstToken.TotalMilliseconds;
+            if (tokensPerSecond is { } speed)
+            {
+                profile["tokensPerSecond"] = speed;
+            }
             using var put = await emulator.PutAsJsonAsync($"/admin/profiles/{model}", profile);
             put.EnsureSuccessStatusCode();
         }

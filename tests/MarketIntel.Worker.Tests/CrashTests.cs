@@ -109,7 +109,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         var finished = new List<JobSnapshot>();
         foreach (var job in jobs)
         {
-            finished.Add(await WaitForTerminalAsync(store, job.Id, TimeSpan.FromSeconds(90)));
+            finished.Add(await JobRecoveryTests.WaitForTerminalAsync(store, job.Id, TimeSpan.FromSeconds(90)));
         }
         await WaitForNoPendingAsync();
         var elapsed = watch.Elapsed;
@@ -220,20 +220,6 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }
         return new Snapshot(finished, allTerminal);
-    }
-
-    private static async Task<JobSnapshot> WaitForTerminalAsync(JobStore store, string jobId, TimeSpan limit)
-    {
-        using var timeout = new CancellationTokenSource(limit);
-        while (true)
-        {
-            var job = await store.GetAsync(jobId);
-            if (job!.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled)
-            {
-                return job;
-            }
-            await Task.Delay(100, timeout.Token);
-        }
     }
 
     private async Task WaitForNoPendingAsync()

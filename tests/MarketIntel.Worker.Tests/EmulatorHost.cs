@@ -1,3 +1,4 @@
+using MarketIntel.Pipeline.Prompts;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Text.Json;
@@ -99,7 +100,7 @@ internal static class EmulatorPipeline
         };
         var response = await client.GetResponseAsync(
             [new ChatMessage(ChatRole.System, prompt.System), new ChatMessage(ChatRole.User, prompt.User)], chatOptions);
-        var (content, validation) = StageRunner.ParseAndValidate(stage, input, response.Text ?? "", response.FinishReason);
+        var (content, validation) = ModelAnswer.ParseAndValidate(stage, input, response.Text ?? "", response.FinishReason);
         return new StageOutcome(stage, content, validation, response.FinishReason?.Value);
     }
 

@@ -93,9 +93,9 @@ public sealed class JobRecoveryTests : RedisAndEmulatorTest
         }
     }
 
-    internal static async Task<JobSnapshot> WaitForTerminalAsync(JobStore store, string jobId)
+    internal static async Task<JobSnapshot> WaitForTerminalAsync(JobStore store, string jobId, TimeSpan? limit = null)
     {
-        using var timeout = new CancellationTokenSource(JobTimeout);
+        using var timeout = new CancellationTokenSource(limit ?? JobTimeout);
         while (true)
         {
             var job = await store.GetAsync(jobId);

@@ -44,8 +44,12 @@ public class WorkersAiRequestTests
         var messages = body["messages"]!.AsArray();
         Assert.Equal(["system", "user"], messages.Select(m => m!["role"]!.GetValue<string>()));
         Assert.Contains("analyst", messages[0]!["content"]!.ToJsonString(), StringComparison.Ordinal);
-        // The OpenAI SDK names the output budget max_completion_tokens; Workers AI and the emulator accept it.
-        Assert.Equal(1234, (body["max_completion_tokens"] ?? body["max_tokens"])!.GetValue<int>());
+        // Workers AI honours max_tokens only (without it answers stop at 256 tokens); the SDK's own name must not be sent.
+        Assert.Equal(1234, body["max_tokens"]!.GetValue<int>());
+        Assert.Null(body["max_completion_tokens"]);
+        // Every call streams, and asks for the usage chunk at the end.
+        Assert.True(body["stream"]!.GetValue<bool>());
+        Assert.True(body["stream_options"]!["include_usage"]!.GetValue<bool>());
         Assert.Equal(0.1, body["temperature"]!.GetValue<double>(), 3);
         var format = body["response_format"]!;
         Assert.Equal("json_schema", format["type"]!.GetValue<string>());
@@ -70,6 +74,62 @@ public class WorkersAiRequestTests
         Assert.DoesNotContain("secret", request.Authorization, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(Model, request.Body["model"]!.GetValue<string>());
         Assert.Equal("json_schema", request.Body["response_format"]!["type"]!.GetValue<string>());
+        Assert.Equal(1234, request.Body["max_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_provider_set_to_max_completion_tokens_gets_the_OpenAI_field()
+    {
+        var handler = new CapturingHandler();
+        using var host = Build(handler, new()
+        {
+            ["Providers:workers-ai:BaseUrl"] = "http://openai-compatible.test/v1",
+            ["Providers:workers-ai:MaxTokensParameter"] = "max_completion_tokens",
+        });
+
+        await Call(host, StageCatalog.Get(2));
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("http://openai-compatible.test/v1/chat/completions", request.Url);
+        Assert.Equal(1234, request.Body["max_completion_tokens"]!.GetValue<int>());
+        Assert.Null(request.Body["max_tokens"]);
+    }
+
+    [Theory]
+    [InlineData("acc123", null, "an account id but no API token")]
+    [InlineData(null, "secret-token-XYZ", "an API token but no account id")]
+    public void Half_a_set_of_credentials_stops_the_worker_at_start(string? accountId, string? token, string expected)
+    {
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Build(new CapturingHandler(), new()
+        {
+            ["Providers:workers-ai:AccountId"] = accountId,
+            ["Providers:workers-ai:ApiToken"] = token,
+        }));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-token-XYZ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_credentials_every_model_is_marked_as_served_by_the_emulator()
+    {
+        using var host = Build(new CapturingHandler(), []);
+        var serving = host.Services.GetRequiredService<ModelServing>();
+
+        Assert.True(serving.AnyEmulated);
+        Assert.Equal("emulator", serving.For(Model));
+    }
+
+    [Fact]
+    public void With_credentials_the_models_are_marked_as_served_by_their_provider()
+    {
+        using var host = Build(new CapturingHandler(), new()
+        {
+            ["Providers:workers-ai:AccountId"] = "acc123",
+            ["Providers:workers-ai:ApiToken"] = "secret-token-XYZ",
+        });
+
+        Assert.Equal("workers-ai", host.Services.GetRequiredService<ModelServing>().For(Model));
     }
 
     private static IHost Build(CapturingHandler handler, Dictionary<string, string?> settings)
@@ -100,7 +160,7 @@ public class WorkersAiRequestTests
 
     private sealed record CapturedRequest(HttpMethod Method, string Url, string Authorization, JsonObject Body);
 
-    /// <summary>Records each request and answers it like a provider would, with a minimal chat completion.</summary>
+    /// <summary>Records each request and answers it like a provider would, with a minimal streamed chat completion.</summary>
     private sealed class CapturingHandler : HttpMessageHandler
     {
         public List<CapturedRequest> Requests { get; } = [];
@@ -109,12 +169,26 @@ public class WorkersAiRequestTests
         {
             var body = await request.Content!.ReadAsStringAsync(cancellationToken);
             Requests.Add(new CapturedRequest(request.Method, request.RequestUri!.ToString(), request.Headers.Authorization?.ToString() ?? "", JsonNode.Parse(body)!.AsObject()));
-            const string completion = """
-                {"id":"chatcmpl-1","object":"chat.completion","created":1735689600,"model":"@cf/meta/llama-3.1-70b-instruct",
-                 "choices":[{"index":0,"message":{"role":"assistant","content":"{}"},"finish_reason":"stop"}],
-                 "usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}
+            const string stream = """
+                data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1735689600,"model":"@cf/meta/llama-3.1-70b-instruct","choices":[{"index":0,"delta":{"role":"assistant","content":"{}"},"finish_reason":null}]}
+
+                data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1735689600,"model":"@cf/meta/llama-3.1-70b-instruct","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}
+
+                data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1735689600,"model":"@cf/meta/llama-3.1-70b-instruct","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}
+
+                data: [DONE]
+
+
                 """;
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(completion, Encoding.UTF8, "application/json") };
+            // A network stream cannot seek; the SDK treats a seekable one as already buffered.
+            var content = new StreamContent(new NetworkLikeStream(Encoding.UTF8.GetBytes(stream)));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/event-stream");
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
         }
+    }
+
+    private sealed class NetworkLikeStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 }

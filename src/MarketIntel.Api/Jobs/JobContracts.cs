@@ -30,13 +30,15 @@ public sealed record JobView(
     string? ResearchJobId,
     JobTotals Totals,
     IReadOnlyList<StageView> Stages,
-    JobLinks Links)
+    JobLinks Links,
+    JobEstimateView? Estimate = null)
 {
-    public static JobView From(JobSnapshot job)
+    /// <param name="progress">Live progress of the running stages (<see cref="JobProgressReader"/>); none for a listing.</param>
+    public static JobView From(JobSnapshot job, IReadOnlyDictionary<int, StageProgress>? progress = null, JobEstimateView? estimate = null)
     {
         var id = job.Record.Id;
         var stages = job.Record.Stages
-            .Select(n => job.Stages.TryGetValue(n, out var state) ? StageView.From(state) : null)
+            .Select(n => job.Stages.TryGetValue(n, out var state) ? StageView.From(state, progress?.GetValueOrDefault(n)) : null)
             .OfType<StageView>()
             .ToList();
         return new JobView(
@@ -56,8 +58,22 @@ public sealed record JobView(
                 stages.Sum(s => s.Attempts.Count(a => !a.CacheHit && a.Route != RouteKind.Shadow)),
                 stages.Count(s => s.Cached)),
             stages,
-            new JobLinks($"/api/jobs/{id}", $"/api/jobs/{id}/events", $"/api/jobs/{id}/report"));
+            new JobLinks($"/api/jobs/{id}", $"/api/jobs/{id}/events", $"/api/jobs/{id}/report"),
+            estimate);
     }
+}
+
+/// <summary>The time a running job still needs, from the catalogue's usual speeds and its remaining critical path.</summary>
+public sealed record JobEstimateView(double SecondsLeft, DateTimeOffset At);
+
+/// <summary>A running stage's streamed output so far against its budget.</summary>
+public sealed record StageProgressView(long TokensOut, int MaxTokens, double Percent, DateTimeOffset UpdatedAt)
+{
+    public static StageProgressView From(StageProgress progress) => new(
+        progress.TokensOut,
+        progress.MaxTokens,
+        Math.Round(Math.Min(100, 100.0 * progress.TokensOut / Math.Max(1, progress.MaxTokens)), 1),
+        progress.UpdatedAt);
 }
 
 /// <param name="ModelCalls">Model calls made for the job's own output (shadow runs excluded).</param>
@@ -81,9 +97,10 @@ public sealed record StageView(
     decimal Cost,
     string? Error,
     IReadOnlyList<StageAttempt> Attempts,
-    bool Stale)
+    bool Stale,
+    StageProgressView? Progress = null)
 {
-    public static StageView From(StageState state) => new(
+    public static StageView From(StageState state, StageProgress? progress = null) => new(
         state.Stage,
         state.Name,
         state.Status.ToString().ToLowerInvariant(),
@@ -99,7 +116,8 @@ public sealed record StageView(
         state.Cost,
         state.Error,
         state.Attempts,
-        state.Stale);
+        state.Stale,
+        progress is null ? null : StageProgressView.From(progress));
 }
 
 /// <summary>A stage output version, with JSON outputs as JSON and the report as text.</summary>

@@ -14,7 +14,8 @@ namespace MarketIntel.Api.Jobs;
 /// Server-Sent Events from a job's Redis event stream: <c>id:</c> is the stream entry id (so a reconnecting client's
 /// <c>Last-Event-ID</c> resumes right after it), <c>event:</c> the event type, <c>data:</c> the event as JSON. Polls the
 /// stream until the job is terminal and every event is sent (or the api stops), with a comment heartbeat while nothing
-/// happens.
+/// happens. Between them, <c>progress</c> events (no id: they are a live view, not history) carry each streaming stage's
+/// tokens so far and the job's time left, whenever a worker has written new progress (docs/real-speed.md).
 /// </summary>
 /// <remarks>
 /// Written by hand rather than with <c>TypedResults.ServerSentEvents</c>: that result has no way to write comment
@@ -37,6 +38,8 @@ public sealed partial class JobEventStream(string jobId, string afterId) : IResu
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var store = httpContext.RequestServices.GetRequiredService<JobStore>();
+        var live = httpContext.RequestServices.GetRequiredService<JobProgressReader>();
+        var progressSent = new Dictionary<int, DateTimeOffset>();
         var json = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var time = httpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
         var response = httpContext.Response;
@@ -91,6 +94,11 @@ public sealed partial class JobEventStream(string jobId, string afterId) : IResu
                 {
                     return;
                 }
+                if (!IsTerminal(job.Status) && await ProgressAsync(store, live, job, progressSent, json) is { Length: > 0 } progress)
+                {
+                    await WriteAsync(response, progress, aborted);
+                    lastWrite = time.GetTimestamp();
+                }
 
                 if (time.GetElapsedTime(lastWrite) >= HeartbeatInterval)
                 {
@@ -104,6 +112,30 @@ public sealed partial class JobEventStream(string jobId, string afterId) : IResu
         {
             // The client went away, or the api is stopping.
         }
+    }
+
+    /// <summary>Progress events for the stages whose progress changed since it was last sent; empty when none did.</summary>
+    private static async Task<string> ProgressAsync(
+        JobStore store, JobProgressReader live, JobSnapshot job, Dictionary<int, DateTimeOffset> sent, JsonSerializerOptions json)
+    {
+        var progress = await store.GetProgressAsync(job.Record.Id);
+        var changed = JobProgressReader.Running(job, progress).Values
+            .Where(p => !sent.TryGetValue(p.Stage, out var at) || p.UpdatedAt > at)
+            .ToList();
+        if (changed.Count == 0)
+        {
+            return "";
+        }
+        var estimate = await live.EstimateAsync(job, progress);
+        var text = new StringBuilder();
+        foreach (var stage in changed)
+        {
+            sent[stage.Stage] = stage.UpdatedAt;
+            var view = StageProgressView.From(stage);
+            var data = new StageProgressEvent(stage.Stage, view.TokensOut, view.MaxTokens, view.Percent, estimate?.SecondsLeft, view.UpdatedAt);
+            text.Append("event: progress\n").Append("data: ").Append(JsonSerializer.Serialize(data, json)).Append("\n\n");
+        }
+        return text.ToString();
     }
 
     internal static bool IsTerminal(JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
@@ -122,3 +154,6 @@ public sealed partial class JobEventStream(string jobId, string afterId) : IResu
     [GeneratedRegex("^(0|[0-9]{1,20}-[0-9]{1,20})$", RegexOptions.CultureInvariant)]
     private static partial Regex StreamIdPattern();
 }
+
+/// <summary>A <c>progress</c> event: one streaming stage's tokens so far, and the job's estimated seconds left.</summary>
+public sealed record StageProgressEvent(int Stage, long TokensOut, int MaxTokens, double Percent, double? SecondsLeft, DateTimeOffset UpdatedAt);

@@ -38,6 +38,7 @@ public static partial class JobsApi
         jobs.MapStageEdits();
         jobs.MapJobControl();
         jobs.MapJobReport();
+        jobs.MapReportDraft();
 
         return app;
     }
@@ -208,13 +209,13 @@ public static partial class JobsApi
         return TypedResults.Ok<IReadOnlyList<JobView>>(views);
     }
 
-    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetJobAsync(string id, JobStore store)
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetJobAsync(string id, JobStore store, JobProgressReader live)
     {
         if (!JobIds.IsValid(id) || await store.GetAsync(id) is not { } job)
         {
             return JobNotFound(id);
         }
-        return TypedResults.Ok(JobView.From(job));
+        return TypedResults.Ok(await live.ViewAsync(job));
     }
 
     private static async Task<Results<Ok<StageOutputView>, ProblemHttpResult>> GetStageOutputAsync(

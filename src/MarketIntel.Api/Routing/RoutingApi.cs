@@ -197,7 +197,7 @@ public static class RoutingApi
         }
         Range(errors, "candidateShare", body.CandidateShare, 0, 100);
         Range(errors, "maxTokens", body.MaxTokens, 256, 200_000);
-        Range(errors, "timeoutSeconds", body.TimeoutSeconds, 1, 600);
+        Range(errors, "timeoutSeconds", body.TimeoutSeconds, 0, 3600);
         if (body.Temperature is { } temperature && !(temperature >= 0.0 && temperature <= 2.0))
         {
             errors.Add("temperature", $"must be between 0 and 2 (got {temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
@@ -218,7 +218,8 @@ public static class RoutingApi
             Shadow = body.Shadow is null ? before.Shadow : NullIfEmpty(body.Shadow),
             MaxTokens = body.MaxTokens ?? before.MaxTokens,
             Temperature = body.Temperature ?? before.Temperature,
-            TimeoutSeconds = body.TimeoutSeconds ?? before.TimeoutSeconds,
+            // 0 clears an override: the ceiling is derived from the output budget again.
+            TimeoutSeconds = body.TimeoutSeconds is 0 ? null : body.TimeoutSeconds ?? before.TimeoutSeconds,
             Protected = body.Protected ?? before.Protected,
         };
 

@@ -25,6 +25,7 @@ public sealed record ChangeStageRouteRequest
 
     [JsonPropertyName("temperature")] public double? Temperature { get; init; }
 
+    /// <summary>Ceiling of one attempt; 0 removes the override (derived from the output budget and the model's speed).</summary>
     [JsonPropertyName("timeoutSeconds")] public int? TimeoutSeconds { get; init; }
 
     [JsonPropertyName("protected")] public bool? Protected { get; init; }

@@ -31,6 +31,10 @@ public sealed record ModelSpec
     /// <summary>Whether the model honours a JSON-schema response format; otherwise the schema goes into the prompt.</summary>
     public bool SupportsJsonSchema { get; init; }
 
+    /// <summary>How fast the model answers: what the timeouts of a call and the job's time estimate are derived from.</summary>
+    [Required]
+    public ModelThroughput Throughput { get; init; } = new();
+
     /// <summary>Models at or above this window get the full research data instead of the condensed summary.</summary>
     public const int LongContextThreshold = 100_000;
 

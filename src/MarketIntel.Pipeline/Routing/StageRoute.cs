@@ -25,8 +25,12 @@ public sealed record StageRoute
     [Range(0.0, 2.0)]
     public double Temperature { get; init; } = 0.1;
 
-    [Range(1, 600)]
-    public int TimeoutSeconds { get; init; } = 45;
+    /// <summary>
+    /// Ceiling of one attempt in seconds; null (the default) derives it from the output budget and the model's slowest
+    /// accepted speed (<see cref="Models.CallTimeouts"/>), which is what a long answer needs.
+    /// </summary>
+    [Range(1, 3600)]
+    public int? TimeoutSeconds { get; init; }
 }
 
 /// <summary>The active routing of every stage, as one versioned document.</summary>

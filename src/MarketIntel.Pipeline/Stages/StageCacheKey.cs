@@ -10,11 +10,13 @@ namespace MarketIntel.Pipeline.Stages;
 /// </summary>
 public static class StageCacheKey
 {
-    public static string Compute(IStage stage, string modelId, int maxTokens, double temperature, PromptOptions options, string canonicalInputs)
+    /// <param name="variant">How the answer was written when a stage can write it in more than one way (a sectioned
+    /// stage asked in one call), so the two are never served for each other.</param>
+    public static string Compute(IStage stage, string modelId, int maxTokens, double temperature, PromptOptions options, string canonicalInputs, string? variant = null)
     {
         var material = string.Join('\n',
             $"stage={stage.Number}",
-            $"prompt={stage.PromptVersion}",
+            $"prompt={stage.PromptVersion}{(variant is null ? "" : "/" + variant)}",
             $"model={modelId}",
             $"max_tokens={maxTokens}",
             $"temperature={temperature.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}",

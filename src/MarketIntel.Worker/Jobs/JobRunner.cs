@@ -157,6 +157,7 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
                 state = state with { Status = status, Model = model, Route = route, Attempts = attempts };
                 return store.SetStageAsync(jobId, state);
             },
+            OnStreaming = (progress, draft) => store.SetProgressAsync(jobId, progress, draft),
         };
 
         try

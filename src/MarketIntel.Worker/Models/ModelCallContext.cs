@@ -1,15 +1,17 @@
+using MarketIntel.Pipeline.Models;
+
 namespace MarketIntel.Worker.Models;
 
 /// <summary>
-/// Per-call settings and findings that travel with a model call through the <c>IChatClient</c> pipeline: the stage's
-/// per-attempt timeout in, the number of provider retries out. Ambient (async-local) because ChatOptions'
-/// additional properties would be sent to the provider.
+/// Per-call settings and findings that travel with a model call through the <c>IChatClient</c> pipeline: the call's
+/// timeouts in, the number of provider retries out. Ambient (async-local) because ChatOptions' additional properties
+/// would be sent to the provider.
 /// </summary>
 public sealed class ModelCallContext
 {
     private static readonly AsyncLocal<ModelCallContext?> CurrentContext = new();
 
-    public required TimeSpan AttemptTimeout { get; init; }
+    public required CallTimeouts Timeouts { get; init; }
 
     public int Retries { get; private set; }
 

@@ -19,7 +19,9 @@ public static class ModelCallErrors
     public static bool IsTransient(Exception exception) => exception switch
     {
         TimeoutRejectedException => true,
+        ModelStreamException => true,
         HttpRequestException => true,
+        IOException => true,
         ClientResultException { Status: 429 } e => !HasErrorCode(e, WorkersAiQuotaExhausted),
         ClientResultException { Status: 408 or >= 500 } => true,
         // The OpenAI client reports connection failures with status 0.
@@ -31,6 +33,7 @@ public static class ModelCallErrors
     public static string Describe(Exception exception) => exception switch
     {
         TimeoutRejectedException t => $"timeout after {t.Timeout.TotalSeconds:0.#} s",
+        ModelStreamException s => s.Message,
         BrokenCircuitException => "circuit open: the model failed too often recently",
         RateLimiterRejectedException => "rate limit of the provider reached",
         ClientResultException { Status: 429 } e when HasErrorCode(e, WorkersAiQuotaExhausted) => "HTTP 429: daily quota exhausted (3036)",
@@ -38,6 +41,7 @@ public static class ModelCallErrors
         ClientResultException { Status: > 0 } e => $"HTTP {e.Status}",
         ClientResultException => "connection failed",
         HttpRequestException h => $"connection failed ({h.HttpRequestError})",
+        IOException => "connection broken",
         _ => exception.GetType().Name,
     };
 

@@ -34,10 +34,17 @@ public static class ModelClientRegistration
 #pragma warning restore EXTEXP0001
 
         var catalog = builder.Configuration.GetSection(ModelCatalogOptions.SectionName).Get<ModelCatalogOptions>() ?? new();
+        var providers = catalog.Catalog.Select(m => m.Provider).Distinct(StringComparer.Ordinal)
+            .ToDictionary(p => p, p => ReadProvider(builder.Configuration, p), StringComparer.Ordinal);
+        var serving = new ModelServing(catalog.Catalog.ToDictionary(
+            m => m.Id, m => providers[m.Provider].ServedByEmulator ? ModelServing.Emulator : m.Provider, StringComparer.Ordinal));
+        builder.Services.AddSingleton(serving);
+        builder.Services.AddHostedService<ModelServingReport>();
+
         var limiters = new Dictionary<string, RateLimiter>(StringComparer.Ordinal);
         foreach (var model in catalog.Catalog)
         {
-            var providerOptions = builder.Configuration.GetSection($"{ProviderOptions.SectionName}:{model.Provider}").Get<ProviderOptions>() ?? new();
+            var providerOptions = providers[model.Provider];
             if (!limiters.TryGetValue(model.Provider, out var limiter))
             {
                 limiters[model.Provider] = limiter = CreateRateLimiter(providerOptions.RequestsPerMinute);
@@ -52,6 +59,20 @@ public static class ModelClientRegistration
         return builder;
     }
 
+    /// <summary>A provider's settings, checked now: a half-configured provider stops the service at start.</summary>
+    private static ProviderOptions ReadProvider(IConfiguration configuration, string name)
+    {
+        var options = configuration.GetSection($"{ProviderOptions.SectionName}:{name}").Get<ProviderOptions>() ?? new();
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true);
+        var problems = results.Select(r => $"Provider '{name}': {r.ErrorMessage}").Concat(options.Problems(name)).ToList();
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException($"{ProviderOptions.SectionName}:{name}", typeof(ProviderOptions), problems);
+        }
+        return options;
+    }
+
     private static IChatClient CreateProviderClient(IServiceProvider services, ModelSpec model, ProviderOptions provider)
     {
         var (endpoint, token) = provider switch
@@ -62,14 +83,20 @@ public static class ModelClientRegistration
         };
 
         var httpClient = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
-        var client = new OpenAIClient(new ApiKeyCredential(token), new OpenAIClientOptions
+        var clientOptions = new OpenAIClientOptions
         {
             Endpoint = endpoint,
             Transport = new HttpClientPipelineTransport(httpClient),
             // Retries belong to ResilientChatClient; the SDK's own would multiply them.
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            // Streams are watched by ResilientChatClient's first-token, idle and total limits instead.
             NetworkTimeout = Timeout.InfiniteTimeSpan,
-        });
+        };
+        if (provider.MaxTokensParameter != ProviderOptions.MaxCompletionTokensField)
+        {
+            clientOptions.AddPolicy(new MaxTokensDialectPolicy(provider.MaxTokensParameter), PipelinePosition.PerCall);
+        }
+        var client = new OpenAIClient(new ApiKeyCredential(token), clientOptions);
         return client.GetChatClient(model.Id).AsIChatClient();
     }
 

@@ -22,7 +22,38 @@ public sealed class ProviderOptions
     [Range(1, 100_000)]
     public int RequestsPerMinute { get; init; } = 300;
 
+    /// <summary>
+    /// The request field that carries the output budget. Workers AI honours <c>max_tokens</c> and, without it, cuts every
+    /// answer at 256 tokens; the OpenAI SDK writes <c>max_completion_tokens</c>, which it ignores (docs/real-speed.md).
+    /// </summary>
+    [AllowedValues(MaxTokensField, MaxCompletionTokensField)]
+    public string MaxTokensParameter { get; init; } = MaxTokensField;
+
+    public const string MaxTokensField = "max_tokens";
+    public const string MaxCompletionTokensField = "max_completion_tokens";
+
     public bool IsWorkersAi => !string.IsNullOrWhiteSpace(AccountId) && !string.IsNullOrWhiteSpace(ApiToken);
+
+    /// <summary>Who answers this provider's models: the provider itself, or the emulator when it has no credentials.</summary>
+    public bool ServedByEmulator => !IsWorkersAi && string.IsNullOrWhiteSpace(BaseUrl);
+
+    /// <summary>
+    /// Half a set of credentials is a mistake to report at start, not a reason to answer from the emulator quietly.
+    /// </summary>
+    public IEnumerable<string> Problems(string provider)
+    {
+        var hasAccount = !string.IsNullOrWhiteSpace(AccountId);
+        var hasToken = !string.IsNullOrWhiteSpace(ApiToken);
+        if (hasAccount != hasToken)
+        {
+            yield return $"Provider '{provider}' has {(hasAccount ? "an account id but no API token" : "an API token but no account id")}; "
+                + "set both (Workers AI) or neither (the model emulator answers).";
+        }
+        if (hasAccount && !string.IsNullOrWhiteSpace(BaseUrl))
+        {
+            yield return $"Provider '{provider}' has both Workers AI credentials and a BaseUrl; set one.";
+        }
+    }
 }
 
 /// <summary>The model emulator, used for every model whose provider has no credentials.</summary>

@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using System.Threading.RateLimiting;
+using MarketIntel.Pipeline.Models;
 using Microsoft.Extensions.AI;
 using Polly;
 using Polly.CircuitBreaker;
@@ -8,20 +11,26 @@ using Polly.Timeout;
 namespace MarketIntel.Worker.Models;
 
 /// <summary>
-/// Provider resilience for one model (Polly v8): retries with exponential back-off and jitter on transient failures
-/// (honouring Retry-After), a circuit breaker of its own, the provider's shared rate limiter, and a per-attempt timeout
-/// taken from the stage's route. Fallback to another model is the stage runner's job, not this client's.
+/// Provider resilience for one model (Polly v8), around streamed calls: retries with exponential back-off and jitter on
+/// transient failures (honouring Retry-After), a circuit breaker of its own, the provider's shared rate limiter, and the
+/// call's three timeouts (first token, idle between chunks, total), which the stage derives from its output budget and
+/// the model's speed (docs/real-speed.md). A failure before the first chunk is retried; once chunks have reached the
+/// caller a failure ends the call, so nothing is shown twice. Fallback to another model is the stage runner's job.
 /// </summary>
 public sealed class ResilientChatClient : DelegatingChatClient
 {
-    private static readonly ResiliencePropertyKey<TimeSpan> AttemptTimeoutKey = new("marketintel.attempt_timeout");
-    private static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(45);
+    private static readonly ResiliencePropertyKey<CallState> StateKey = new("marketintel.call_state");
+
+    /// <summary>For calls made outside a stage (no <see cref="ModelCallContext"/>): generous, never a 45 s guess.</summary>
+    private static readonly CallTimeouts DefaultTimeouts = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(20));
 
     private readonly ResiliencePipeline _pipeline;
+    private readonly TimeProvider _time;
 
     public ResilientChatClient(IChatClient inner, string modelId, RateLimiter providerLimiter, ModelResilienceOptions options, TimeProvider time)
         : base(inner)
     {
+        _time = time;
         _pipeline = new ResiliencePipelineBuilder { Name = $"model:{modelId}", TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -29,7 +38,10 @@ public sealed class ResilientChatClient : DelegatingChatClient
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.RetryDelay,
-                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && args.Outcome.Exception is { } e && ModelCallErrors.IsTransient(e)),
+                ShouldHandle = args => ValueTask.FromResult(
+                    options.MaxRetries > 0
+                    && args.Outcome.Exception is { } e && ModelCallErrors.IsTransient(e)
+                    && !args.Context.Properties.GetValue(StateKey, CallState.None).Started),
                 DelayGenerator = args =>
                 {
                     var retryAfter = args.Outcome.Exception is { } e ? ModelCallErrors.RetryAfter(e) : null;
@@ -52,24 +64,63 @@ public sealed class ResilientChatClient : DelegatingChatClient
             .AddRateLimiter(providerLimiter)
             .AddTimeout(new TimeoutStrategyOptions
             {
-                TimeoutGenerator = args => ValueTask.FromResult(
-                    args.Context.Properties.TryGetValue(AttemptTimeoutKey, out var timeout) ? timeout : DefaultAttemptTimeout),
+                TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(StateKey, CallState.None).Timeouts.Total),
             })
             .Build();
     }
 
-    public override async Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Every call streams (a long answer must not sit behind one response timeout); this one collects it.</summary>
+    public override Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var materialized = messages as IList<ChatMessage> ?? messages.ToList();
+        var state = new CallState(ModelCallContext.Current?.Timeouts ?? DefaultTimeouts);
+        // The attempts run inside the pipeline and hand their chunks over a channel, so the breaker and the retry see
+        // how a stream ended while the caller reads it as it arrives.
+        var chunks = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = ProduceAsync(materialized, options, state, chunks.Writer, stop.Token);
+        try
+        {
+            await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return chunk;
+            }
+            await producer;
+        }
+        finally
+        {
+            // The caller stopped reading (cancel, or an exception of its own): close the provider's stream at once.
+            await stop.CancelAsync();
+            await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task ProduceAsync(IList<ChatMessage> messages, ChatOptions? options, CallState state, ChannelWriter<ChatResponseUpdate> writer, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            context.Properties.Set(AttemptTimeoutKey, ModelCallContext.Current?.AttemptTimeout ?? DefaultAttemptTimeout);
-            var materialized = messages as IList<ChatMessage> ?? messages.ToList();
-            return await _pipeline.ExecuteAsync(
-                static async (ctx, state) => await state.Client.InnerGetResponseAsync(state.Messages, state.Options, ctx.CancellationToken),
+            context.Properties.Set(StateKey, state);
+            await _pipeline.ExecuteAsync(
+                static (ctx, s) => s.Client.StreamOnceAsync(s.Messages, s.Options, s.State, s.Writer, ctx.CancellationToken),
                 context,
-                (Client: this, Messages: materialized, Options: options));
+                (Client: this, Messages: messages, Options: options, State: state, Writer: writer));
+            writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            // The reader gets the chunks already written, then this failure (from awaiting the producer).
+            writer.TryComplete();
+            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+            throw;
         }
         finally
         {
@@ -77,8 +128,43 @@ public sealed class ResilientChatClient : DelegatingChatClient
         }
     }
 
-    private Task<ChatResponse> InnerGetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
-        base.GetResponseAsync(messages, options, cancellationToken);
+    /// <summary>One attempt: reads the provider's stream under the first-token and idle limits.</summary>
+    private async ValueTask StreamOnceAsync(IList<ChatMessage> messages, ChatOptions? options, CallState state, ChannelWriter<ChatResponseUpdate> writer, CancellationToken cancellationToken)
+    {
+        var timeouts = state.Timeouts;
+        using var silence = new CancellationTokenSource(timeouts.FirstToken, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, silence.Token);
+        var chunks = 0;
+        try
+        {
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, linked.Token).WithCancellation(linked.Token))
+            {
+                state.Started = true;
+                chunks++;
+                silence.CancelAfter(timeouts.Idle);
+                await writer.WriteAsync(update, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (silence.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw state.Started ? ModelStreamException.Stalled(timeouts.Idle, chunks) : ModelStreamException.NoFirstToken(timeouts.FirstToken);
+        }
+        catch (Exception e) when (state.Started && e is not OperationCanceledException && e is not ModelStreamException)
+        {
+            throw ModelStreamException.Broken(chunks, e);
+        }
+    }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>What the pipeline's strategies need to know of the call in progress.</summary>
+    private sealed class CallState(CallTimeouts timeouts)
+    {
+        public static readonly CallState None = new(DefaultTimeouts);
+
+        public CallTimeouts Timeouts { get; } = timeouts;
+
+        /// <summary>Set by the first chunk; volatile because the strategies read it on whichever thread ends the attempt.</summary>
+        public volatile bool Started;
+    }
 }

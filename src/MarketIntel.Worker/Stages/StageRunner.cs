@@ -22,6 +22,12 @@ public sealed record StageRunRequest(string JobId, IStage Stage, StageInput Inpu
 
     /// <summary>A routing used instead of the active one (evaluations run a baseline or a proposed routing).</summary>
     public RoutingDocument? Routing { get; init; }
+
+    /// <summary>
+    /// Told while a call streams, a few times a second at most: tokens so far against the budget and, for a Markdown
+    /// stage, the text so far (the report being written).
+    /// </summary>
+    public Func<StageProgress, string?, Task>? OnStreaming { get; init; }
 }
 
 public sealed record StageRunResult(
@@ -48,6 +54,7 @@ public sealed class StageRunner(
     LiveMetrics liveMetrics,
     SpendStore spend,
     IOptionsMonitor<BudgetOptions> budgets,
+    ModelServing serving,
     TimeProvider time,
     ILogger<StageRunner> logger)
 {
@@ -87,19 +94,13 @@ public sealed class StageRunner(
         var spec = catalog.Value.Find(modelId)
             ?? throw new StageFailedException($"Model '{modelId}' routed to stage {stage.Number} is not in the catalogue.", attempts.ToList());
         var promptOptions = new PromptOptions(SchemaInPrompt: !spec.SupportsJsonSchema, FullResearchData: spec.IsLongContext);
-        var prompt = stage.BuildPrompt(request.Input, promptOptions);
+        var sectioned = options.Value.SectionedReport ? stage as ISectionedStage : null;
         var wantedTokens = route.MaxTokens ?? stage.DefaultMaxTokens;
-        int maxTokens;
-        try
-        {
-            maxTokens = ContextBudget.OutputTokens(spec, prompt.Length, wantedTokens, MinimumOutputTokens(stage, wantedTokens));
-        }
-        catch (ContextBudgetExceededException e)
-        {
-            throw new StageFailedException(e.Message, attempts.ToList());
-        }
+        var prompt = sectioned is null ? stage.BuildPrompt(request.Input, promptOptions) : null;
+        var maxTokens = prompt is null ? wantedTokens : FitOutput(stage, spec, prompt, wantedTokens, attempts);
 
-        var cacheKey = StageCacheKey.Compute(stage, modelId, maxTokens, route.Temperature, promptOptions, request.Input.CanonicalInputsFor(stage));
+        var cacheKey = StageCacheKey.Compute(stage, modelId, maxTokens, route.Temperature, promptOptions, request.Input.CanonicalInputsFor(stage),
+            variant: stage is ISectionedStage && sectioned is null ? "single-call" : null);
         if (!request.BypassCache && await cache.GetAsync(cacheKey) is { } hit)
         {
             telemetry.Cache(stage.Number, hit: true);
@@ -117,60 +118,203 @@ public sealed class StageRunner(
         }
         telemetry.Cache(stage.Number, hit: false);
 
-        var client = services.GetRequiredKeyedService<IChatClient>(modelId);
-        var messages = new List<ChatMessage> { new(ChatRole.System, prompt.System), new(ChatRole.User, prompt.User) };
+        var call = new ModelCall(request, route, spec, kind, services.GetRequiredKeyedService<IChatClient>(modelId), attempts);
+        string content;
+        ValidationResult validation;
+        var recorded = Task.CompletedTask;
+        if (sectioned is null)
+        {
+            var part = new Part(null, null, prompt!, maxTokens, answer => stage.Validate(answer, request.Input));
+            var progress = new StageProgressTracker(request, spec, maxTokens, time.GetUtcNow(), options.Value.ProgressInterval, time, [Part.Whole]);
+            (content, validation, recorded) = await RunPartAsync(call, part, progress, cancellationToken);
+        }
+        else
+        {
+            (content, validation) = await RunSectionsAsync(call, sectioned, promptOptions, cancellationToken);
+        }
+
+        // Metrics and cache go out together: both lie on the stage's critical path. A shadow's output is never cached.
+        var cached = kind != RouteKind.Shadow
+            ? cache.SetAsync(cacheKey, new CachedStageOutput(content, validation, modelId, time.GetUtcNow()))
+            : Task.CompletedTask;
+        await Task.WhenAll(recorded, cached);
+        return new StageRunResult(content, validation, modelId, kind, Cached: false, attempts.ToList());
+    }
+
+    /// <summary>
+    /// A sectioned stage (docs/report.md): its sections side by side on the stage's one model, each validated and
+    /// re-asked on its own, then the summary from what they wrote, then the whole assembled by code and validated.
+    /// </summary>
+    private async Task<(string Content, ValidationResult Validation)> RunSectionsAsync(
+        ModelCall call, ISectionedStage stage, PromptOptions promptOptions, CancellationToken cancellationToken)
+    {
+        var input = call.Request.Input;
+        var sections = stage.Sections(input, promptOptions);
+        var budget = sections.Sum(s => s.MaxTokens);
+        var progress = new StageProgressTracker(call.Request, call.Spec, budget, time.GetUtcNow(), options.Value.ProgressInterval, time,
+            sections.Select(s => s.Key).ToList());
+
+        Part PartOf(StageSection section) => new(section.Key, section.Title, section.Prompt,
+            FitOutput(stage, call.Spec, section.Prompt, section.MaxTokens, call.Attempts), answer => stage.ValidateSection(section, answer, input));
+
+        var parts = sections.Select(PartOf).ToList();
+        // Sibling sections stop as soon as one fails for good: the stage has failed.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = parts.Select(async part =>
+        {
+            try
+            {
+                var (content, _, recorded) = await RunPartAsync(call, part, progress, failed.Token);
+                await recorded;
+                return (part.Key!, content);
+            }
+            catch (StageFailedException)
+            {
+                await failed.CancelAsync();
+                throw;
+            }
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(running);
+        }
+        catch (Exception) when (running.FirstOrDefault(t => t.Exception?.InnerException is StageFailedException) is { } first)
+        {
+            throw first.Exception!.InnerException!;
+        }
+        var written = running.Select(t => t.Result).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
+
+        var summary = PartOf(stage.Summary(input, written, promptOptions));
+        var (summaryText, _, summaryRecorded) = await RunPartAsync(call, summary, progress, cancellationToken);
+        await summaryRecorded;
+        written[summary.Key!] = summaryText;
+
+        var content = stage.Assemble(input, written);
+        var validation = stage.Validate(content, input);
+        if (!validation.IsValid)
+        {
+            throw new StageFailedException(
+                $"Stage {stage.Number} ({stage.Name}): the assembled report from {call.Spec.Id} failed validation: "
+                + string.Join("; ", validation.Errors.Take(5)),
+                call.Attempts.ToList());
+        }
+        return (content, validation);
+    }
+
+    /// <summary>
+    /// One answer (the whole stage's, or one section's): call, validate, re-ask with the validator's findings, ask again
+    /// when the stream broke off; every attempt is recorded under the stage.
+    /// </summary>
+    private async Task<(string Content, ValidationResult Validation, Task Recorded)> RunPartAsync(
+        ModelCall call, Part part, StageProgressTracker progress, CancellationToken cancellationToken)
+    {
+        var stage = call.Request.Stage;
+        var modelId = call.Spec.Id;
+        var messages = new List<ChatMessage> { new(ChatRole.System, part.Prompt.System), new(ChatRole.User, part.Prompt.User) };
         var chatOptions = new ChatOptions
         {
             ModelId = modelId,
-            MaxOutputTokens = maxTokens,
-            Temperature = (float)route.Temperature,
+            MaxOutputTokens = part.MaxTokens,
+            Temperature = (float)call.Route.Temperature,
             ResponseFormat = stage.OutputKind == StageOutputKind.Json
-                ? promptOptions.SchemaInPrompt
+                ? part.Prompt.ResponseSchema is null || !call.Spec.SupportsJsonSchema
                     ? ChatResponseFormat.Json
-                    : ChatResponseFormat.ForJsonSchema(JsonSerializer.SerializeToElement(prompt.ResponseSchema), prompt.SchemaName)
+                    : ChatResponseFormat.ForJsonSchema(JsonSerializer.SerializeToElement(part.Prompt.ResponseSchema), part.Prompt.SchemaName)
                 : null,
         };
 
         var maxReasks = options.Value.MaxReasks;
+        var restarts = 0;
         for (var reask = 0; ; reask++)
         {
-            if (await BudgetRefusalAsync(request.JobId, spec.Provider) is { } refusal)
+            if (await BudgetRefusalAsync(call.Request.JobId, call.Spec.Provider) is { } refusal)
             {
-                logger.LogWarning("Stage {Stage} of job {JobId}: no call to {Model}: {Reason}", stage.Number, request.JobId, modelId, refusal);
-                throw new StageFailedException($"Stage {stage.Number} ({stage.Name}): {refusal}", attempts.ToList());
+                logger.LogWarning("Stage {Stage} of job {JobId}: no call to {Model}: {Reason}", stage.Number, call.Request.JobId, modelId, refusal);
+                throw new StageFailedException($"Stage {stage.Number} ({stage.Name}): {refusal}", call.Attempts.ToList());
             }
-            await Report(request, reask == 0 ? StageStatus.Running : StageStatus.Retrying, modelId, kind, attempts);
-            var (attempt, content, validation) = await CallAsync(request, spec, kind, client, messages, chatOptions, route, attempts.Count + 1, reask > 0, cancellationToken);
-            attempts.Add(attempt);
+            await Report(call.Request, reask == 0 ? StageStatus.Running : StageStatus.Retrying, modelId, call.Kind, call.Snapshot());
+            var (attempt, content, validation, interrupted) = await CallAsync(call, part, messages, chatOptions, reask > 0, progress, cancellationToken);
+            call.Add(attempt);
             // Live metrics describe user traffic on the active routing; evaluations bring their own routing.
-            var recorded = request.Routing is null ? liveMetrics.RecordAsync(stage.Number, attempt) : Task.CompletedTask;
-
+            var recorded = call.Request.Routing is null ? liveMetrics.RecordAsync(stage.Number, attempt) : Task.CompletedTask;
             if (validation is { IsValid: true })
             {
-                // Metrics and cache go out together: both lie on the stage's critical path.
-                var cached = kind != RouteKind.Shadow
-                    ? cache.SetAsync(cacheKey, new CachedStageOutput(content!, validation, modelId, time.GetUtcNow()))
-                    : Task.CompletedTask;
-                await Task.WhenAll(recorded, cached);
-                return new StageRunResult(content!, validation, modelId, kind, Cached: false, attempts.ToList());
+                // The caller awaits the metrics together with its own writes: both lie on the stage's critical path.
+                return (content!, validation, recorded);
             }
             await recorded;
+            if (interrupted && restarts < options.Value.MaxStreamRestarts)
+            {
+                // The answer broke off part-way: ask the same question again; it is not the model's content at fault.
+                restarts++;
+                reask--;
+                telemetry.Retry(stage.Number, modelId, "stream interrupted");
+                continue;
+            }
+            var what = part.Title is null ? "" : $" section '{part.Title}'";
             if (attempt.Outcome == AttemptOutcome.ProviderError)
             {
-                throw new StageFailedException($"Stage {stage.Number} ({stage.Name}) failed on {modelId}: {string.Join("; ", attempt.Errors)}", attempts.ToList());
+                throw new StageFailedException($"Stage {stage.Number} ({stage.Name}){what} failed on {modelId}: {string.Join("; ", attempt.Errors)}", call.Attempts.ToList());
             }
             if (reask >= maxReasks)
             {
                 throw new StageFailedException(
-                    $"Stage {stage.Number} ({stage.Name}) output from {modelId} failed validation after {reask + 1} attempts: "
+                    $"Stage {stage.Number} ({stage.Name}){what} output from {modelId} failed validation after {reask + 1} attempts: "
                     + string.Join("; ", attempt.Errors.Take(5)),
-                    attempts.ToList());
+                    call.Attempts.ToList());
             }
 
             // Re-ask with the validator's findings: a different request, so the provider cannot replay the bad answer.
             telemetry.Retry(stage.Number, modelId, "validation");
-            messages = ReaskMessages(messages, content, ReaskPrompt(stage, attempt.Errors), spec, maxTokens);
+            messages = ReaskMessages(messages, content, ModelAnswer.ReaskPrompt(stage, attempt.Errors, section: part.Key is not null), call.Spec, part.MaxTokens);
         }
+    }
+
+    /// <summary>The output budget a prompt leaves on the model; a prompt that leaves too little fails the stage now.</summary>
+    private static int FitOutput(IStage stage, ModelSpec spec, StagePrompt prompt, int wantedTokens, List<StageAttempt> attempts)
+    {
+        try
+        {
+            return ContextBudget.OutputTokens(spec, prompt.Length, wantedTokens, MinimumOutputTokens(stage, wantedTokens));
+        }
+        catch (ContextBudgetExceededException e)
+        {
+            throw new StageFailedException(e.Message, attempts.ToList());
+        }
+    }
+
+    /// <summary>One stage on one model: what every call of it shares. Sections record their attempts concurrently.</summary>
+    private sealed class ModelCall(StageRunRequest request, StageRoute route, ModelSpec spec, RouteKind kind, IChatClient client, List<StageAttempt> attempts)
+    {
+        public StageRunRequest Request => request;
+        public StageRoute Route => route;
+        public ModelSpec Spec => spec;
+        public RouteKind Kind => kind;
+        public IChatClient Client => client;
+        public List<StageAttempt> Attempts => attempts;
+
+        /// <summary>Records an attempt, numbered in the order attempts end (sections run side by side).</summary>
+        public void Add(StageAttempt attempt)
+        {
+            lock (attempts)
+            {
+                attempts.Add(attempt with { Number = attempts.Count + 1 });
+            }
+        }
+
+        public List<StageAttempt> Snapshot()
+        {
+            lock (attempts)
+            {
+                return [.. attempts];
+            }
+        }
+    }
+
+    /// <summary>What one answer asks for: the whole stage's (no key) or one section's.</summary>
+    private sealed record Part(string? Key, string? Title, StagePrompt Prompt, int MaxTokens, Func<string, ValidationResult> Validate)
+    {
+        public const string Whole = "";
     }
 
     /// <summary>
@@ -186,10 +330,10 @@ public sealed class StageRunner(
             : [messages[0], messages[1], new(ChatRole.User, findings)];
     }
 
-    private async Task<(StageAttempt Attempt, string? Content, ValidationResult? Validation)> CallAsync(
-        StageRunRequest request, ModelSpec spec, RouteKind kind, IChatClient client, List<ChatMessage> messages,
-        ChatOptions chatOptions, StageRoute route, int number, bool reask, CancellationToken cancellationToken)
+    private async Task<CallOutcome> CallAsync(
+        ModelCall call, Part part, List<ChatMessage> messages, ChatOptions chatOptions, bool reask, StageProgressTracker progress, CancellationToken cancellationToken)
     {
+        var (request, spec, kind, client, route) = (call.Request, call.Spec, call.Kind, call.Client, call.Route);
         var stage = request.Stage;
         using var activity = PipelineTelemetry.Source.StartActivity($"stage {stage.Number} {stage.Name}");
         activity?.SetTag("marketintel.stage", stage.Number);
@@ -198,49 +342,71 @@ public sealed class StageRunner(
         activity?.SetTag("gen_ai.request.model", spec.Id);
         activity?.SetTag("marketintel.cache_hit", false);
         activity?.SetTag("marketintel.reask", reask);
+        if (part.Key is not null)
+        {
+            activity?.SetTag("marketintel.section", part.Key);
+        }
 
         var started = time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
-        var callContext = new ModelCallContext { AttemptTimeout = TimeSpan.FromSeconds(route.TimeoutSeconds) };
-        ChatResponse response;
+        var callContext = new ModelCallContext { Timeouts = CallTimeouts.For(spec, part.MaxTokens, route.TimeoutSeconds) };
+        var provider = serving.For(spec.Id);
+        var stream = new StreamedAnswer(progress, part.Key ?? Part.Whole);
         try
         {
             using (ModelCallContext.Begin(callContext))
             {
-                response = await client.GetResponseAsync(messages, chatOptions, cancellationToken);
+                await foreach (var update in client.GetStreamingResponseAsync(messages, chatOptions, cancellationToken))
+                {
+                    await stream.AddAsync(update);
+                }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var reason = ModelCallErrors.Describe(e);
             activity?.SetStatus(ActivityStatusCode.Error, reason);
-            logger.LogWarning("Stage {Stage} call to {Model} failed after {Retries} retries: {Reason}", stage.Number, spec.Id, callContext.Retries, reason);
+            logger.LogWarning("Stage {Stage} call to {Model} failed after {Retries} retries and {Tokens} streamed tokens: {Reason}",
+                stage.Number, spec.Id, callContext.Retries, stream.TokensOut, reason);
             RecordRetries(stage.Number, spec.Id, callContext);
+            // Tokens already streamed were generated, so they are paid for.
+            var partialIn = stream.TokensOut > 0 ? ContextBudget.EstimateTokens(messages.Sum(m => m.Text.Length)) : 0;
+            var partialCost = spec.Cost(partialIn, stream.TokensOut);
+            if (partialCost > 0)
+            {
+                await spend.AddAsync(request.JobId, spec.Provider, partialCost);
+            }
             var failed = new StageAttempt
             {
-                Number = number,
+                Number = 0, // numbered when recorded (ModelCall.Add)
+                Section = part.Key,
                 Model = spec.Id,
+                Provider = provider,
                 Route = kind,
                 Outcome = AttemptOutcome.ProviderError,
                 StartedAt = started,
                 DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+                TokensIn = partialIn,
+                TokensOut = stream.TokensOut,
+                Cost = partialCost,
                 Retries = callContext.Retries,
                 RetryReasons = callContext.RetryReasons.ToList(),
                 Reask = reask,
                 Fallback = kind == RouteKind.Fallback,
                 Errors = [reason],
             };
-            telemetry.Attempt(stage.Number, spec.Id, kind, 0, 0, 0, null, valid: false);
-            return (failed, null, null);
+            telemetry.Attempt(stage.Number, spec.Id, kind, partialIn, stream.TokensOut, partialCost, null, valid: false);
+            return new CallOutcome(failed, null, null, Interrupted: e is ModelStreamException { Started: true });
         }
         // The attempt's duration is the model's latency (with provider retries): parsing and validating are ours.
         var modelLatency = stopwatch.Elapsed;
         RecordRetries(stage.Number, spec.Id, callContext);
 
+        var response = stream.ToResponse();
         var reply = response.Text ?? "";
         var tokensIn = response.Usage?.InputTokenCount ?? ContextBudget.EstimateTokens(messages.Sum(m => m.Text.Length));
         var tokensOut = response.Usage?.OutputTokenCount ?? ContextBudget.EstimateTokens(reply.Length);
-        var (content, validation) = ParseAndValidate(stage, request.Input, reply, response.FinishReason);
+        var (content, validation) = ModelAnswer.ParseAndValidate(stage, reply, response.FinishReason, part.Validate);
         var cost = spec.Cost(tokensIn, tokensOut);
         await spend.AddAsync(request.JobId, spec.Provider, cost);
 
@@ -251,8 +417,10 @@ public sealed class StageRunner(
 
         var attempt = new StageAttempt
         {
-            Number = number,
+            Number = 0, // numbered when recorded (ModelCall.Add)
+            Section = part.Key,
             Model = spec.Id,
+            Provider = provider,
             Route = kind,
             Outcome = validation.IsValid ? AttemptOutcome.Succeeded : AttemptOutcome.Invalid,
             StartedAt = started,
@@ -270,8 +438,10 @@ public sealed class StageRunner(
             EmptyFields = validation.Metrics.EmptyFieldCount,
             Errors = validation.Errors.Concat(validation.Warnings.Select(w => "warning: " + w)).ToList(),
         };
-        return (attempt, content, validation);
+        return new CallOutcome(attempt, content, validation, Interrupted: false);
     }
+
+    private sealed record CallOutcome(StageAttempt Attempt, string? Content, ValidationResult? Validation, bool Interrupted);
 
     /// <summary>
     /// Why a model call must not be made (DESIGN §5 budgets): the job reached its cost ceiling or the provider its daily
@@ -294,56 +464,6 @@ public sealed class StageRunner(
         return null;
     }
 
-    /// <summary>Extracts the answer from the reply and validates it; a cut-off reply is never accepted.</summary>
-    internal static (string Content, ValidationResult Validation) ParseAndValidate(IStage stage, StageInput input, string reply, ChatFinishReason? finishReason)
-    {
-        string content;
-        if (stage.OutputKind == StageOutputKind.Json)
-        {
-            if (!ModelOutputParser.TryExtractJsonObject(reply, out var json))
-            {
-                return (reply, Invalid(stage, reply, "The reply contained no JSON object."));
-            }
-            try
-            {
-                content = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true })!.ToJsonString();
-            }
-            catch (JsonException e)
-            {
-                return (json, Invalid(stage, json, $"The reply's JSON is malformed: {e.Message}"));
-            }
-        }
-        else
-        {
-            content = ModelOutputParser.UnwrapMarkdown(reply);
-        }
-
-        var validation = stage.Validate(content, input);
-        if (finishReason == ChatFinishReason.Length)
-        {
-            validation = validation with
-            {
-                Errors = [.. validation.Errors, "The reply was cut off at the output-token limit (finish_reason: length)."],
-                QualityScore = stage.Weights.Score(validation.Errors.Count + 1, validation.Warnings.Count),
-            };
-        }
-        return (content, validation);
-    }
-
-    private static ValidationResult Invalid(IStage stage, string reply, string error)
-    {
-        var builder = new ValidationBuilder(stage.Number, stage.Name, stage.Weights);
-        builder.Error(error);
-        return builder.Build(reply.Length);
-    }
-
-    private static string ReaskPrompt(IStage stage, IReadOnlyList<string> errors) =>
-        "Your previous answer did not pass validation:\n"
-        + string.Join("\n", errors.Where(e => !e.StartsWith("warning:", StringComparison.Ordinal)).Take(20).Select(e => "- " + e))
-        + (stage.OutputKind == StageOutputKind.Json
-            ? "\nReply again with the complete, corrected JSON object only."
-            : "\nReply again with the complete, corrected report only.");
-
     /// <summary>Enough room for a useful answer: a full report needs far more than a JSON stage.</summary>
     private static int MinimumOutputTokens(IStage stage, int wanted) =>
         Math.Min(wanted, stage.OutputKind == StageOutputKind.Markdown ? 7000 : 1000);
@@ -362,7 +482,7 @@ public sealed class StageRunner(
         try
         {
             // The shadow never reads or fills the cache and never reports progress: its output is only measured.
-            var shadowRequest = request with { BypassCache = true, OnProgress = null };
+            var shadowRequest = request with { BypassCache = true, OnProgress = null, OnStreaming = null };
             await RunOnModelAsync(shadowRequest, route, shadowModel, RouteKind.Shadow, attempts, cancellationToken);
         }
         catch (StageFailedException e)
@@ -383,4 +503,18 @@ public sealed class StageRunnerOptions
     /// <summary>How often a stage is re-asked with the validator's errors before it fails (DESIGN §3: once or twice).</summary>
     [System.ComponentModel.DataAnnotations.Range(0, 2)]
     public int MaxReasks { get; init; } = 2;
+
+    /// <summary>How often a call whose stream broke off part-way (stalled, connection lost) is made again.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 5)]
+    public int MaxStreamRestarts { get; init; } = 2;
+
+    /// <summary>
+    /// Whether a sectioned stage (the report) is written section by section (docs/report.md) or, as before, in one call;
+    /// the single call stays for comparison and as an escape hatch.
+    /// </summary>
+    public bool SectionedReport { get; init; } = true;
+
+    /// <summary>Shortest gap between two progress writes of a streaming call: a few a second, never one per token.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 }

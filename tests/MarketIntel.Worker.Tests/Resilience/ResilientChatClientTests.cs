@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.Threading.RateLimiting;
+using MarketIntel.Pipeline.Models;
 using MarketIntel.Worker.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
@@ -37,6 +38,9 @@ public sealed class ResilientChatClientTests : IDisposable
         new(inner, "@cf/test/model", limiter ?? _unlimited, options ?? Options(), time ?? _time);
 
     public void Dispose() => _unlimited.Dispose();
+
+    /// <summary>Only the total ceiling can fire: the first-token and idle limits are far beyond it.</summary>
+    private static CallTimeouts TotalOnly(TimeSpan total) => new(TimeSpan.FromDays(1), TimeSpan.FromDays(1), total);
 
     [Fact]
     public async Task A_429_with_code_3040_is_retried_until_it_succeeds()
@@ -113,7 +117,7 @@ public sealed class ResilientChatClientTests : IDisposable
         var options = new ModelResilienceOptions { MaxRetries = 1, RetryDelay = TimeSpan.FromHours(1), MaxRetryAfter = TimeSpan.FromSeconds(30) };
         var expected = TimeSpan.FromSeconds(expectedSeconds);
 
-        using (ModelCallContext.Begin(new ModelCallContext { AttemptTimeout = TimeSpan.FromMinutes(10) }))
+        using (ModelCallContext.Begin(new ModelCallContext { Timeouts = TotalOnly(TimeSpan.FromMinutes(10)) }))
         {
             var call = Client(inner, options, time: time).GetResponseAsync("hi");
 
@@ -128,14 +132,14 @@ public sealed class ResilientChatClientTests : IDisposable
     }
 
     [Fact]
-    public async Task Each_attempt_times_out_after_the_AttemptTimeout_of_the_call()
+    public async Task Each_attempt_times_out_after_the_total_limit_of_the_call()
     {
         var inner = new ScriptedChatClient(_time, static async (_, cancellationToken) =>
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
             return ScriptedChatClient.Ok();
         });
-        var context = new ModelCallContext { AttemptTimeout = TimeSpan.FromSeconds(5) };
+        var context = new ModelCallContext { Timeouts = TotalOnly(TimeSpan.FromSeconds(5)) };
 
         Task<ChatResponse> call;
         using (ModelCallContext.Begin(context))
@@ -161,7 +165,7 @@ public sealed class ResilientChatClientTests : IDisposable
             }
             return ScriptedChatClient.Ok();
         });
-        var context = new ModelCallContext { AttemptTimeout = TimeSpan.FromSeconds(20) };
+        var context = new ModelCallContext { Timeouts = TotalOnly(TimeSpan.FromSeconds(20)) };
 
         Task<ChatResponse> call;
         using (ModelCallContext.Begin(context))
@@ -180,7 +184,7 @@ public sealed class ResilientChatClientTests : IDisposable
     public async Task Retries_are_counted_into_the_call_context_with_their_reasons()
     {
         var inner = new ScriptedChatClient(_time, ProviderErrors.Http(500), ProviderErrors.WorkersAi429(3040), ProviderErrors.Http(503));
-        var context = new ModelCallContext { AttemptTimeout = TimeSpan.FromSeconds(45) };
+        var context = new ModelCallContext { Timeouts = TotalOnly(TimeSpan.FromSeconds(45)) };
 
         using (ModelCallContext.Begin(context))
         {
@@ -245,7 +249,7 @@ public sealed class ResilientChatClientTests : IDisposable
     {
         var inner = new ScriptedChatClient(_time, (_, _) => Task.FromException<ChatResponse>(ProviderErrors.Http(500)));
         var client = Client(inner, Options(maxRetries: 3, breakerMinimumThroughput: 2));
-        var context = new ModelCallContext { AttemptTimeout = TimeSpan.FromSeconds(45) };
+        var context = new ModelCallContext { Timeouts = TotalOnly(TimeSpan.FromSeconds(45)) };
 
         using (ModelCallContext.Begin(context))
         {

@@ -123,8 +123,9 @@ const RECONNECT_MS = 2000;
  * Follows a job: GET the job now, then again on every SSE event. Calls onJob(job) for each fresh view; stops when the
  * job is terminal. The browser reconnects a dropped stream by itself (sending Last-Event-ID), but closes it for good
  * after an HTTP error such as a 503 during a Redis outage; then a new stream resumes after the last event seen.
+ * onProgress(event), if given, gets each live progress event ({stage, tokensOut, maxTokens, percent, secondsLeft}).
  */
-export function followJob(id, onJob) {
+export function followJob(id, onJob, onProgress = null) {
   let source = null;
   let lastEventId = null;
   let busy = false;
@@ -169,6 +170,12 @@ export function followJob(id, onJob) {
     };
     stream.addEventListener('stage', handler);
     stream.addEventListener('job', handler);
+    // Progress events have no id (a live view, not history) and change no state: no GET for them.
+    if (onProgress) {
+      stream.addEventListener('progress', (event) => {
+        try { onProgress(JSON.parse(event.data)); } catch { /* a malformed event is skipped */ }
+      });
+    }
     stream.addEventListener('error', () => {
       if (stopped || source !== stream) return;
       // Whatever happened while disconnected is in the job's state.
@@ -179,3 +186,33 @@ export function followJob(id, onJob) {
   refresh().then(connect);
   return { stop, refresh };
 }
+
+/** "about 4 min left" from seconds; null when there is no estimate. */
+export function formatTimeLeft(seconds) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return null;
+  if (seconds < 60) return 'less than a minute left';
+  const minutes = Math.round(seconds / 60);
+  return `about ${minutes} min left`;
+}
+
+/** A stage's streaming progress: a bar and "1,234 of 4,000 tokens". */
+export function progressBar(progress) {
+  const label = `${Number(progress.tokensOut).toLocaleString('en-US')} of ${Number(progress.maxTokens).toLocaleString('en-US')} tokens`;
+  return el('div', { class: 'progress stage-progress' },
+    el('progress', { max: 100, value: progress.percent, 'aria-label': `Written so far: ${label}` }),
+    el('span', { class: 'muted', text: label }));
+}
+
+/**
+ * When the workers answer from the model emulator, every page says so: its answers are simulated, not a real model's.
+ */
+async function showServing() {
+  const header = document.querySelector('header.site');
+  if (!header) return;
+  const result = await api('/api/models/serving');
+  if (!result.ok || !result.data?.emulated) return;
+  header.after(el('p', { class: 'banner', role: 'note', id: 'emulator-banner',
+    text: 'Running on the model emulator: no real model answers here, so the texts and figures are simulated.' }));
+}
+
+showServing();

@@ -1,6 +1,6 @@
 // Job page: live stage progress (GET the job, then follow its SSE stream), cancel, rerun of stale or failed stages, links to
 // the results.
-import { el, api, announce, problemText, clear, param, isJobId, followJob, formatMs, formatCost, formatTime, TERMINAL, STAGE_NAMES } from './common.js';
+import { el, api, announce, problemText, clear, param, isJobId, followJob, formatMs, formatCost, formatTime, formatTimeLeft, progressBar, TERMINAL, STAGE_NAMES } from './common.js';
 
 const id = param('id');
 const title = document.getElementById('job-title');
@@ -10,6 +10,7 @@ const links = document.getElementById('job-links');
 const totals = document.getElementById('totals');
 const cancel = document.getElementById('cancel');
 const rerun = document.getElementById('rerun');
+const eta = document.getElementById('job-eta');
 const lastStatus = new Map();
 
 export function renderStage(stage) {
@@ -30,9 +31,12 @@ export function renderStage(stage) {
     ['Retries', String(retries)],
     ['Attempts', String(calls.length)],
   ];
+  const served = [...new Set(calls.map((a) => a.provider).filter(Boolean))];
+  if (served.length) facts.push(['Served by', served.join(', ')]);
   return el('li', { class: 'stage', 'data-stage': stage.stage, 'data-status': stage.status },
     el('h3', {}, `${stage.stage}. ${stage.name ? humanName(stage) : STAGE_NAMES[stage.stage] ?? ''}`, ...badges),
     el('dl', {}, facts.map(([k, v]) => el('div', {}, el('dt', { text: k }), el('dd', { text: v })))),
+    stage.progress ? progressBar(stage.progress) : null,
     stage.error ? el('p', { class: 'stage-error', text: stage.error }) : null);
 }
 
@@ -53,6 +57,7 @@ function render(job, problem) {
     if (before !== undefined && before !== stage.status) announce(`Stage ${stage.stage} ${humanName(stage)}: ${stage.status}.`);
     lastStatus.set(stage.stage, stage.status);
   }
+  showEta(TERMINAL.has(job.status) ? null : job.estimate?.secondsLeft);
   const t = job.totals ?? {};
   totals.textContent = `Totals: ${t.tokensIn ?? 0} tokens in, ${t.tokensOut ?? 0} out, ${formatCost(t.cost)}, ${t.modelCalls ?? 0} model calls, ${t.cachedStages ?? 0} cached stages.`;
   cancel.hidden = TERMINAL.has(job.status);
@@ -65,10 +70,29 @@ function render(job, problem) {
   if (TERMINAL.has(job.status)) announce(`Job ${job.status}.`);
 }
 
+function showEta(secondsLeft) {
+  const text = formatTimeLeft(secondsLeft);
+  eta.hidden = !text;
+  eta.textContent = text ? `Estimated time: ${text}.` : '';
+}
+
+/** A live progress event: redraw that stage's bar in place and the estimate, without reloading the job. */
+function onProgress(event) {
+  const item = list.querySelector(`li[data-stage="${Number(event.stage)}"]`);
+  if (!item || TERMINAL.has(item.dataset.status) || item.dataset.status === 'succeeded') return;
+  const bar = progressBar(event);
+  const old = item.querySelector('.stage-progress');
+  if (old) old.replaceWith(bar);
+  else item.querySelector('dl')?.after(bar);
+  showEta(event.secondsLeft);
+}
+
 function renderLinks(job) {
   const done = (n) => job.stages.some((s) => s.stage === n && s.status === 'succeeded');
   const items = [];
+  const writing = job.stages.some((s) => s.stage === 6 && s.progress && !TERMINAL.has(s.status) && s.status !== 'succeeded');
   if (done(6)) items.push(['Read the report', `/report.html?id=${job.id}`]);
+  else if (writing) items.push(['Watch the report being written', `/report.html?id=${job.id}`]);
   const research = [1, 2, 3, 4, 5].every(done);
   if (job.kind !== 'offer' && research && TERMINAL.has(job.status)) items.push(['Edit research findings', `/edit.html?id=${job.id}`]);
   if (job.kind === 'research' && research) items.push(['Design the strategic offer', `/offer.html?research=${job.id}`]);
@@ -101,7 +125,7 @@ rerun.addEventListener('click', async () => {
     announce(retry ? 'The failed stages are queued again.' : 'The stale stages are queued again.');
     render(result.data);
     // Following stopped when the job finished; the re-run is a new stretch of live progress.
-    follower = followJob(id, render);
+    follower = followJob(id, render, onProgress);
   } else {
     announce(problemText(result.problem), { error: true });
   }
@@ -111,5 +135,5 @@ let follower = { refresh() {} };
 if (!isJobId(id)) {
   announce('This page needs a job id (job.html?id=…).', { error: true });
 } else {
-  follower = followJob(id, render);
+  follower = followJob(id, render, onProgress);
 }

@@ -1,5 +1,6 @@
 // Offer: the preferences form (DOMAIN §1.5) for a finished research job, then the offer as cards per stage 7-13,
-// filled in as the stages succeed. All model text goes in as text.
+// filled in as the stages succeed, with the same exports as the report page (copy as Markdown, Markdown, HTML, JSON).
+// All model text goes in as text; the exported Markdown is copied, never parsed here.
 import { el, api, announce, problemText, clear, param, isJobId, followJob, formatMoney, STAGE_NAMES } from './common.js';
 import { PRIORITIES, PROOF_ASSETS, COMPONENTS, PRICING_STRATEGIES, RISK_TOLERANCES, TONES,
   fieldControl, validatePreferences, showErrors, clearErrors } from './forms.js';
@@ -13,6 +14,7 @@ const result = document.getElementById('offer-result');
 const cards = document.getElementById('offer-cards');
 const progressList = document.getElementById('offer-progress');
 const exports = document.getElementById('offer-exports');
+const generated = document.getElementById('offer-generated');
 
 // ---- form ----
 function checkGroup(name, legend, options, { required = false, help } = {}) {
@@ -215,15 +217,44 @@ async function showStage(id, n) {
   cards.insertBefore(node, after ?? null);
 }
 
+async function copyMarkdown(id) {
+  const response = await api(`/api/jobs/${id}/report?format=md`);
+  if (!response.ok) {
+    announce(problemText(response.problem), { error: true });
+    return;
+  }
+  try {
+    await navigator.clipboard.writeText(response.data);
+  } catch {
+    const area = el('textarea', { value: response.data, 'aria-hidden': 'true', class: 'visually-hidden' });
+    document.body.append(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+  announce('The offer was copied as Markdown.');
+}
+
+// The same words as the exports' "Generated on … for …" line: UTC date, English month.
+const generatedOn = (iso) => new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 function showJob(id) {
   result.hidden = false;
+  const base = `/api/jobs/${id}/report`;
   clear(exports).append(
-    el('a', { class: 'button secondary', href: `/api/jobs/${id}/report?format=json&download=true`, download: '', text: 'Download the offer (JSON)' }),
+    el('button', { type: 'button', id: 'copy-offer-md', text: 'Copy (Markdown)', onclick: () => copyMarkdown(id) }),
+    el('a', { class: 'button secondary', href: `${base}?format=md&download=true`, download: '', text: 'Download Markdown' }),
+    el('a', { class: 'button secondary', href: `${base}?format=html&download=true`, download: '', text: 'Download HTML' }),
+    el('a', { class: 'button secondary', href: `${base}?format=json&download=true`, download: '', text: 'Download the offer (JSON)' }),
     el('a', { class: 'button secondary', href: `/job.html?id=${id}`, text: 'Job details' }));
   followJob(id, (job, problem) => {
     if (!job) {
       announce(problemText(problem), { error: true });
       return;
+    }
+    if (job.finishedAt) {
+      generated.textContent = `Generated on ${generatedOn(job.finishedAt)} for ${job.businessName}.`;
+      generated.hidden = false;
     }
     const offerStages = job.stages.filter((s) => s.stage >= 7);
     clear(progressList).append(...offerStages.map((s) => el('li', { class: 'stage', 'data-stage': s.stage, 'data-status': s.status },

@@ -1,10 +1,16 @@
 // Report page: the server's sanitised HTML, table of contents included, in a sandboxed iframe (no scripts, no forms,
 // opaque origin); copy as Markdown and downloads. Neither Markdown nor the report's HTML is ever parsed here.
-import { el, api, announce, problemText, param, isJobId } from './common.js';
+import { el, api, announce, problemText, param, isJobId, progressBar } from './common.js';
 
 const id = param('id');
 const frame = document.getElementById('report-frame');
+const draft = document.getElementById('report-draft');
+const draftText = document.getElementById('report-draft-text');
+const draftProgress = document.getElementById('report-draft-progress');
 let markdown = null;
+
+/** How often the page asks for the report being written: the worker updates it about twice a second. */
+const DRAFT_POLL_MS = 1000;
 
 async function load() {
   if (!isJobId(id)) {
@@ -20,9 +26,12 @@ async function load() {
   // The Markdown says whether there is a report yet, gives the title and is what "Copy" copies.
   const result = await api(`${base}?format=md`);
   if (!result.ok) {
+    if (result.status === 404 && await followDraft()) return;
     announce(problemText(result.problem), { error: true });
     return;
   }
+  draft.hidden = true;
+  frame.hidden = false;
   markdown = result.data;
   const title = /^# +(.+)$/m.exec(markdown);
   if (title) document.getElementById('report-title').textContent = title[1].trim();
@@ -31,6 +40,28 @@ async function load() {
   // not this page, and scroll the frame instead of loading this page into it.
   frame.src = `${base}?format=html`;
   announce('Report loaded.');
+}
+
+/**
+ * While stage 6 streams, shows the report as far as it is written, as plain text (it is unvalidated model output), and
+ * loads the finished report once it is stored. False when no report is being written.
+ */
+async function followDraft() {
+  const first = await api(`/api/jobs/${id}/report/draft`);
+  if (!first.ok) return false;
+  frame.hidden = true;
+  draft.hidden = false;
+  announce('The report is being written; it appears here as the model writes it.');
+  let current = first;
+  while (current.ok) {
+    draftText.textContent = current.data.text;
+    draftProgress.replaceChildren(progressBar(current.data.progress));
+    await new Promise((resolve) => setTimeout(resolve, DRAFT_POLL_MS));
+    current = await api(`/api/jobs/${id}/report/draft`);
+  }
+  // Written: the stored report replaces the draft (or the page says why there is none).
+  await load();
+  return true;
 }
 
 document.getElementById('copy-md').addEventListener('click', async () => {

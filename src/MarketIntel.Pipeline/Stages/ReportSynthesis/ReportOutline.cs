@@ -85,6 +85,6 @@ public static class ReportOutline
     ];
 
     /// <summary>A user-supplied name on one heading line: no line breaks, no tags, no comment markers.</summary>
-    private static string Name(string value) =>
+    internal static string Name(string value) =>
         string.Join(' ', PromptWriter.Escape(value).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

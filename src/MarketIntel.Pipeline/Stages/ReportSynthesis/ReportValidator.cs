@@ -28,7 +28,9 @@ public static partial class ReportValidator
     /// <summary>Words as a reader counts them: "$25,000", "5,000-6,000" and "don't" are one word each; markup is none.</summary>
     public static int CountWords(string text) => WordPattern().Count(text);
 
-    public static void Validate(string content, IReadOnlyList<ReportSection> outline, ValidationBuilder result)
+    /// <summary>Checks <paramref name="content"/> against <paramref name="outline"/>, the whole report's or one part's;
+    /// <paramref name="subject"/> names it in the messages.</summary>
+    public static void Validate(string content, IReadOnlyList<ReportSection> outline, ValidationBuilder result, string subject = "The report")
     {
         var lines = content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var headings = Headings(lines);
@@ -38,7 +40,7 @@ public static partial class ReportValidator
             || title.Groups[1].Length != outline[0].Level
             || !Matches(title.Groups[2].Value, outline[0]))
         {
-            result.Error($"The report must start with \"{outline[0].Heading}\".");
+            result.Error($"{subject} must start with \"{outline[0].Heading}\".");
         }
 
         // Walk the outline and the report's headings together: each outline heading must appear after the previous one.
@@ -77,9 +79,16 @@ public static partial class ReportValidator
 
         foreach (var placeholder in PlaceholderDetector.FindAll(content))
         {
-            result.Placeholder("The report", placeholder);
+            result.Placeholder(subject, placeholder);
         }
     }
+
+    /// <summary>H1 and H2 headings that are not in <paramref name="outline"/>: in one part of the report, a sign the
+    /// model wrote the title or another part as well.</summary>
+    public static IEnumerable<string> ForeignTopHeadings(string content, IReadOnlyList<ReportSection> outline) =>
+        Headings(content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
+            .Where(h => h.Level <= 2 && !outline.Any(s => s.Level == h.Level && Matches(h.Text, s)))
+            .Select(h => $"{new string('#', h.Level)} {h.Text}");
 
     private static void CheckTable(IReadOnlyList<string> body, ReportSection section, ReportTable table, ValidationBuilder result)
     {
