@@ -130,27 +130,28 @@ public class ConsistencyRulesTests
         Assert.All(rule.FixedValues(Job), f => Assert.Contains($"\n- {f.Path}: {f.Json}\n", prompt.ReplaceLineEndings("\n"), StringComparison.Ordinal));
     }
 
-    /// <summary>A report written section by section can run each report rule on the top-level section that holds its heading.</summary>
+    public static TheoryData<string> ReportRuleIds() => new(ConsistencyRules.For(6).Select(r => r.Id));
+
+    /// <summary>The sectioned report states each report rule in, and checks it on, the part that holds the rule's heading.</summary>
     [Theory]
-    [MemberData(nameof(RuleIds))]
-    public void A_report_rule_names_its_section_and_judges_that_section_alone(string id)
+    [MemberData(nameof(ReportRuleIds))]
+    public void A_report_rule_is_stated_in_and_checked_on_the_section_that_holds_its_heading(string id)
     {
         var rule = Rule(id);
-        if (rule.Stage != 6)
-        {
-            Assert.Null(rule.Section);
-            return;
-        }
-        var outline = ReportOutline.For(Job);
-        var at = outline.ToList().FindIndex(s => s.Title == rule.Section);
-        Assert.True(at > 0, $"{rule.Section} is not an outline heading");
-        var top = outline.Take(at + 1).Last(s => s.Level == 2);
-        string SectionOf(string report) => top.Heading + "\n" + string.Join('\n', ReportText.Section(report, top.Title)!);
-        var reportRule = (ConsistencyRule<string>)rule;
+        var stage = (ReportSynthesisStage)StageCatalog.Get(6);
+        var part = ReportPlan.For(Job).Single(p => p.Outline.Any(s => s.Title == rule.Section));
+        var section = stage.Sections(Job, OfferStageTestKit.Condensed).Single(s => s.Key == part.Key);
+        var text = ReportFixture.Build(part.Outline, (part.Words!.Value.Min + part.Words.Value.Max) / 2, Job);
 
-        Assert.Empty(reportRule.Errors(SectionOf(Report), null, Job));
-        Assert.NotEmpty(reportRule.Errors(SectionOf(Counterexamples[id](Report)), null, Job));
+        Assert.All(rule.Reads, r => Assert.Contains(r, part.Reads));
+        Assert.Contains(rule.Instruction(Job)!, section.Prompt.User, StringComparison.Ordinal);
+        Assert.DoesNotContain(stage.ValidateSection(section, text, Job).Errors, e => e.EndsWith($"[{id}]", StringComparison.Ordinal));
+        Assert.Contains(stage.ValidateSection(section, Counterexamples[id](text), Job).Errors, e => e.EndsWith($"[{id}]", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Only_report_rules_name_a_report_section() =>
+        Assert.All(ConsistencyRules.All, r => Assert.Equal(r.Stage == 6, r.Section is not null));
 
     [Fact]
     public void An_answer_that_copies_the_fixed_values_passes_them()

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MarketIntel.Pipeline.Prompts;
 using MarketIntel.Pipeline.Stages;
+using MarketIntel.Pipeline.Stages.ReportSynthesis;
 
 namespace MarketIntel.Pipeline.Consistency;
 
@@ -31,4 +32,11 @@ public static class ConsistencyRules
     /// <summary>Every error of the report rules on the whole report Markdown: for stage 6's whole-report Validate.</summary>
     public static IReadOnlyList<string> ReportErrors(string report, StageInput input) =>
         Errors(6, report, null, input);
+
+    /// <summary>The report rules about headings of <paramref name="outline"/>: those a section of the report must follow.</summary>
+    public static IReadOnlyList<ConsistencyRule<string>> ReportRulesFor(IEnumerable<ReportSection> outline)
+    {
+        var titles = outline.Select(s => s.Title).ToHashSet(StringComparer.Ordinal);
+        return [.. For(6).OfType<ConsistencyRule<string>>().Where(r => r.Section is { } section && titles.Contains(section))];
+    }
 }

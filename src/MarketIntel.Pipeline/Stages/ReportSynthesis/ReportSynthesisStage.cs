@@ -164,7 +164,8 @@ public sealed class ReportSynthesisStage : ISectionedStage
                 "Write analysis a business owner can act on, not a restatement of the data.",
                 sourcing,
                 "Start with the section's heading, the first line of the outline. Write this section only: no report title, no other section, no closing remarks.",
-            ]);
+            ])
+            .Bullets(ConsistencyRules.ReportRulesFor(part.Outline).Select(r => r.Instruction(input)).OfType<string>());
         // Starts like the whole report's outline heading, which is where the emulator looks for the fenced block.
         Outline(prompt, "Report outline for this section", part.Outline);
     }
@@ -211,6 +212,10 @@ public sealed class ReportSynthesisStage : ISectionedStage
             result.Error($"The section has {words:N0} words; it must have {band.Min}-{band.Max}. Tighten the prose.");
         }
         ReportValidator.Validate(content, part.Outline, result, "The section");
+        foreach (var error in ConsistencyRules.ReportRulesFor(part.Outline).SelectMany(r => r.Errors(content, null, input)))
+        {
+            result.Error(error);
+        }
         foreach (var heading in ReportValidator.ForeignTopHeadings(content, part.Outline))
         {
             result.Error($"The section contains the heading \"{heading}\", which is not part of it; write only \"{part.Heading.Heading}\" and its sub-sections.");
