@@ -150,6 +150,22 @@ public class ConsistencyRulesTests
     }
 
     [Fact]
+    public void A_single_call_report_prompt_too_long_for_the_quoted_values_states_the_report_rules_in_short_form()
+    {
+        var verbose = TestData.Input(ResearchSamples.Outputs(5).ToDictionary(p => p.Key, p => TestData.Verbose(p.Value, 6)));
+
+        var prompt = StageCatalog.Get(6).BuildPrompt(verbose, OfferStageTestKit.Condensed).User;
+
+        Assert.All(ConsistencyRules.For(6), r => Assert.Contains(r.Checks, prompt, StringComparison.Ordinal));
+        Assert.DoesNotContain(ConsistencyRules.For(6)[0].Instruction(verbose)!, prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Report_rules_give_their_values_as_one_json_array() =>
+        Assert.Contains("""In the table under "3-Tier Pricing Model", the "Price" column holds, row by row, stage 5's tier prices in tier order: ["$11,000","$25,000","$45,000"].""",
+            ConsistencyRules.Instructions(6, Job));
+
+    [Fact]
     public void Only_report_rules_name_a_report_section() =>
         Assert.All(ConsistencyRules.All, r => Assert.Equal(r.Stage == 6, r.Section is not null));
 

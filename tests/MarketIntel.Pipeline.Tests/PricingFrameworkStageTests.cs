@@ -17,7 +17,7 @@ public class PricingFrameworkStageTests
         "framing_technique": "Compare the fee with one year of the raise it earns"
       },
       "payment_structure": {
-        "primary_option": "Pay in full: $25,000",
+        "primary_option": "One payment of $25,000",
         "alternative_options": ["3 monthly payments of $9,167", "6 monthly payments of $5,000"]
       },
       "price_sensitivity_mitigation": {
@@ -92,9 +92,9 @@ public class PricingFrameworkStageTests
         AssertPerfect(Stage.Validate(TestData.Mutate(ValidOutput, o => o["value_to_price_ratio"] = " 2.4:1 "), Job()));
 
     [Fact]
-    public void Payment_options_naming_an_amount_of_no_plan_are_an_error() =>
+    public void Payment_options_other_than_the_computed_plans_are_an_error() =>
         AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_structure"]!["alternative_options"]![0] = "3 monthly payments of $9,000"), Job()),
-            "payment_structure.alternative_options[0] names $9,000, which is none of the plan amounts computed from the price: One payment of $25,000; 3 monthly payments of $9,167; 6 monthly payments of $5,000.");
+            "payment_structure.alternative_options[0] is \"3 monthly payments of $9,000\"; it must be \"3 monthly payments of $9,167\", the plan computed from the offer price $25,000. [pricing.payment-options-are-the-plans]");
 
     [Fact]
     public void A_placeholder_is_an_error_and_counted()

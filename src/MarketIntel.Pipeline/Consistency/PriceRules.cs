@@ -124,17 +124,17 @@ internal static class PriceRules
             Id = "pricing.payment-options-are-the-plans",
             Stage = 9,
             Reads = [5, 9],
-            Checks = "The payment options stage 9 describes name only the amounts of the plans stage 10 will carry (computed from the price).",
-            Instruct = input => $"payment_structure offers these plans, computed from the price: {string.Join("; ", OfferPricing.Plans(Choice(input).Price).Select(p => p.Structure))}. Name no other amounts there.",
-            Check = (pricing, input) =>
+            Checks = "The payment options stage 9 describes are the three plans stage 10 will carry, computed from the price (fixed values).",
+            Instruct = _ => "payment_structure offers the three plans computed from the price: pay in full as the primary option, the instalment plans as the alternatives (see the fixed values).",
+            Fixes = input =>
             {
                 var plans = OfferPricing.Plans(Choice(input).Price);
-                var allowed = plans.SelectMany(p => new[] { p.Instalment, p.Total }).ToHashSet();
-                var texts = new[] { (Path: "payment_structure.primary_option", Text: pricing.PaymentStructure.PrimaryOption) }
-                    .Concat(pricing.PaymentStructure.AlternativeOptions.Select((o, i) => (Path: $"payment_structure.alternative_options[{i}]", Text: o)));
-                return texts
-                    .SelectMany(t => Figures.Amounts(t.Text).Where(a => !allowed.Any(x => OfferStages.SameDollars(x, a))).Select(a => (t.Path, Amount: a)))
-                    .Select(t => $"{t.Path} names {Figures.Money(t.Amount)}, which is none of the plan amounts computed from the price: {string.Join("; ", plans.Select(p => p.Structure))}.");
+                var source = $"the plan computed from the offer price {Figures.Money(Choice(input).Price)}";
+                return
+                [
+                    FixedValue.Text("payment_structure.primary_option", plans[0].Structure, source),
+                    .. plans.Skip(1).Select((p, i) => FixedValue.Text($"payment_structure.alternative_options[{i}]", p.Structure, source)),
+                ];
             },
         },
         new ConsistencyRule<PaymentPlans>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Stages.AvatarCreation;
 using MarketIntel.Pipeline.Stages.BuyerPsychology;
@@ -19,14 +20,11 @@ internal static class ReportRules
 
     public static IEnumerable<IConsistencyRule> All =>
     [
-        Verbatim("report.buyer-phrases-verbatim", 2, "Buyer Language Intelligence", "every buyer phrase of stage 2's buyer_language",
-            "Quote every buyer phrase of the research word for word (one row per phrase in the Buyer Language Intelligence table).",
+        Verbatim("report.buyer-phrases-verbatim", 2, "Buyer Language Intelligence", "Phrase", "every buyer phrase of stage 2's buyer_language",
             input => input.Get<BuyerPsychology>(2).BuyerLanguage.Select(b => b.ExactPhrase)),
-        Verbatim("report.fear-quotes-verbatim", 2, "Fear Analysis", "every fear quote of stage 2's top_fears",
-            "In the Fear Analysis, quote each fear's quote from the research word for word.",
+        Verbatim("report.fear-quotes-verbatim", 2, "Fear Analysis", null, "every fear quote of stage 2's top_fears",
             input => input.Get<BuyerPsychology>(2).TopFears.Select(f => f.Quote)),
-        Verbatim("report.headlines-verbatim", 5, "Marketing Messages", "every marketing headline of stage 5",
-            "Copy every marketing headline of the research word for word into the Marketing Messages table.",
+        Verbatim("report.headlines-verbatim", 5, "Marketing Messages", "Headline", "every marketing headline of stage 5",
             input => input.Get<OfferDesign>(5).MarketingMessages.Select(m => m.Headline)),
         TableColumn("report.tier-prices", "3-Tier Pricing Model", "Price", "stage 5's tier prices in tier order",
             input => input.Get<OfferDesign>(5).PricingTiers.OrderBy(t => t.TierNumber).Select(t => t.Price)),
@@ -41,7 +39,7 @@ internal static class ReportRules
             Section = "Competitor Matrix",
             Reads = [3],
             Checks = "Each row of the Competitor Matrix gives its competitor's dollar amounts as stage 3 states them, in the research's order.",
-            Instruct = input => $"In the Competitor Matrix table, list the competitors in the research's order with their prices as the research gives them: {string.Join("; ", input.Get<CompetitiveAnalysis>(3).Competitors.Select(c => $"{c.Name}: {c.PricePoint}"))}.",
+            Instruct = input => $"{InTable("Competitor Matrix", "Price")}, in the research's order of competitors: {List(input.Get<CompetitiveAnalysis>(3).Competitors.Select(c => c.PricePoint))}.",
             Check = (report, input) =>
             {
                 if (ReportText.Section(report, "Competitor Matrix") is not { } body || ReportText.Column(body, "Price") is not { } cells)
@@ -65,7 +63,7 @@ internal static class ReportRules
             Instruct = input =>
             {
                 var d = input.Get<AvatarCreation>(4).Demographics;
-                return $"In the Demographics Profile table, give the avatar's age as {d.AgeRange} and household income as {d.HouseholdIncome}, as the research states them.";
+                return $"In the table under \"Demographics Profile\", the \"Detail\" column gives the avatar's age and household income as the research states them: {List([d.AgeRange, d.HouseholdIncome])}.";
             },
             Check = (report, input) =>
             {
@@ -98,7 +96,7 @@ internal static class ReportRules
             Instruct = input =>
             {
                 var m = input.Get<MarketAnalysis>(1);
-                return $"Under Market Growth & Size, state the research's figures as given: 2024 market size {m.MarketSize2024}, 2025 projection {m.MarketSize2025Projected}, growth {m.MarketGrowthRate}.";
+                return $"Under \"Market Growth & Size\", state the 2024 market size, the 2025 projection and the growth rate as the research gives them: {List([m.MarketSize2024, m.MarketSize2025Projected, m.MarketGrowthRate])}.";
             },
             Check = (report, input) =>
             {
@@ -129,14 +127,23 @@ internal static class ReportRules
         },
     ];
 
-    private static ConsistencyRule<string> Verbatim(string id, int reads, string section, string what, string instruction, Func<StageInput, IEnumerable<string>> quotes) => new()
+    /// <summary>Values as a JSON array: one exact form for every list an instruction gives, whatever the values contain.</summary>
+    private static string List(IEnumerable<string> values) => JsonSerializer.Serialize(values, PipelineJson.Options);
+
+    private static string InTable(string section, string column) =>
+        $"In the table under \"{section}\", the \"{column}\" column holds, row by row,";
+
+    /// <param name="column">The table column that carries the quotes, or null when they go in the section's prose.</param>
+    private static ConsistencyRule<string> Verbatim(string id, int reads, string section, string? column, string what, Func<StageInput, IEnumerable<string>> quotes) => new()
     {
         Id = id,
         Stage = Stage,
         Section = section,
         Reads = [reads],
         Checks = $"The report contains {what} word for word.",
-        Instruct = _ => instruction,
+        Instruct = input => column is null
+            ? $"Under \"{section}\", quote each of these word for word: {List(quotes(input))}."
+            : $"{InTable(section, column)} word for word: {List(quotes(input))}.",
         Check = (report, input) =>
         {
             var missing = quotes(input).Where(q => !ReportText.Quotes(report, q)).ToList();
@@ -153,7 +160,7 @@ internal static class ReportRules
         Section = section,
         Reads = [5],
         Checks = $"The \"{column}\" column of the {section} table lists {what}.",
-        Instruct = input => $"In the {section} table, the {column} column lists {what}: {string.Join(", ", values(input).Select(Figures.Money))}.",
+        Instruct = input => $"{InTable(section, column)} {what}: {List(values(input).Select(Figures.Money))}.",
         Check = (report, input) =>
         {
             if (ReportText.Section(report, section) is not { } body || ReportText.Column(body, column) is not { } cells)

@@ -57,23 +57,29 @@ public sealed class ReportSynthesisStage : ISectionedStage
     public StagePrompt BuildPrompt(StageInput input, PromptOptions options)
     {
         var outline = ReportOutline.For(input);
+        var rules = ConsistencyRules.Instructions(Number, input);
         if (options.FullResearchData)
         {
-            return Compose(input, outline, p => p.DataJson("research", ResearchDigest.Full(input)));
+            return Compose(input, outline, p => p.DataJson("research", ResearchDigest.Full(input)), rules);
         }
+        // The rules quote research values in full, which no clip may shorten; only when the research is so long that
+        // even the tightest clip cannot fit them does the prompt state the rules in short form, backed by the data.
         StagePrompt? prompt = null;
-        foreach (var clip in ClipSteps)
+        foreach (var statedRules in new[] { rules, [.. ConsistencyRules.For(Number).Select(r => r.Checks)] })
         {
-            prompt = Compose(input, outline, p => ReportBrief.Write(p, input, clip));
-            if (ContextBudget.EstimateTokens(prompt.Length) <= CondensedInputBudget)
+            foreach (var clip in ClipSteps)
             {
-                break;
+                prompt = Compose(input, outline, p => ReportBrief.Write(p, input, clip), statedRules);
+                if (ContextBudget.EstimateTokens(prompt.Length) <= CondensedInputBudget)
+                {
+                    return prompt;
+                }
             }
         }
         return prompt!;
     }
 
-    private StagePrompt Compose(StageInput input, IReadOnlyList<ReportSection> outline, Action<PromptWriter> writeResearch)
+    private StagePrompt Compose(StageInput input, IReadOnlyList<ReportSection> outline, Action<PromptWriter> writeResearch, IReadOnlyList<string> rules)
     {
         var prompt = Business(input);
         prompt.Heading("Research data (stages 1-5)");
@@ -89,7 +95,7 @@ public sealed class ReportSynthesisStage : ISectionedStage
                 "Quote buyers word for word from the data. State numbers and dollar amounts as given.",
                 "Start with the title line, the first line of the outline.",
             ])
-            .Bullets(ConsistencyRules.Instructions(Number, input));
+            .Bullets(rules);
         Outline(prompt, "Report outline", outline);
         return new StagePrompt(System, prompt.ToString(), null, "ReportSynthesis");
     }
