@@ -150,6 +150,41 @@ public class ConsistencyRulesTests
     }
 
     [Fact]
+    public void The_avatar_is_held_to_the_power_4_percent_ages_when_stage_1_gives_them()
+    {
+        var input = WithSegments(power4: "Directors aged 40-45 at public tech companies", top20: "Women 32-48 in senior engineering roles");
+        var stage = StageCatalog.Get(4);
+
+        Assert.Contains("demographics.age_range must lie within 40-45: the ages of the dream-customer segment in stage 1 power_4_percent.demographics.",
+            stage.BuildPrompt(input, OfferStageTestKit.Condensed).User, StringComparison.Ordinal);
+        Assert.Contains(stage.Validate(ResearchSamples.AvatarCreation, input).Errors,
+            e => e.StartsWith("demographics.age_range is \"38\"; it must lie within 40-45", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_an_age_range_in_the_segments_the_avatar_age_is_not_constrained()
+    {
+        var input = WithSegments(power4: "Principal engineers at public tech companies", top20: "Senior women engineers");
+        var stage = StageCatalog.Get(4);
+
+        Assert.DoesNotContain("demographics.age_range must lie", stage.BuildPrompt(input, OfferStageTestKit.Condensed).User, StringComparison.Ordinal);
+        Assert.True(stage.Validate(TestData.Mutate(ResearchSamples.AvatarCreation, o => TestData.Set(o, "demographics.age_range", "55")), input).IsValid);
+    }
+
+    [Theory]
+    [InlineData("$310,000", true)]
+    [InlineData("$400,000", false)]
+    public void A_segment_income_range_bounds_the_avatar_income_both_ways(string income, bool valid)
+    {
+        var input = WithSegments(power4: "Principal engineers at public tech companies", top20: "Women 32-48, household income $180k-$350k");
+
+        var result = StageCatalog.Get(4).Validate(TestData.Mutate(ResearchSamples.AvatarCreation, o => TestData.Set(o, "demographics.household_income", income)), input);
+
+        Assert.Equal(valid, result.IsValid);
+        Assert.Equal(valid, !result.Errors.Any(e => e.Contains("it must be within $180,000-$350,000", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_single_call_report_prompt_too_long_for_the_quoted_values_states_the_report_rules_in_short_form()
     {
         var verbose = TestData.Input(ResearchSamples.Outputs(5).ToDictionary(p => p.Key, p => TestData.Verbose(p.Value, 6)));
@@ -200,6 +235,16 @@ public class ConsistencyRulesTests
         var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "consistency.md"));
 
         Assert.All(ConsistencyRules.All, r => Assert.Contains($"`{r.Id}`", docs, StringComparison.Ordinal));
+    }
+
+    private static StageInput WithSegments(string power4, string top20)
+    {
+        var market = TestData.Mutate(MarketAnalysisStageTests.ValidOutput, o =>
+        {
+            TestData.Set(o, "power_4_percent.demographics", power4);
+            TestData.Set(o, "top_20_percent.demographics", top20);
+        });
+        return TestData.Input(new Dictionary<int, string>(ResearchSamples.Outputs(3)) { [1] = market });
     }
 
     private static IConsistencyRule Rule(string id) => ConsistencyRules.All.Single(r => r.Id == id);

@@ -49,20 +49,16 @@ internal static class MarketRules
             Id = "avatar.age-in-segment",
             Stage = 4,
             Reads = [1, 4],
-            Checks = "The avatar's age lies inside every age range stage 1 gives for the dream-customer segments (Power 4% and the top 20% that contains it).",
-            Instruct = input => SegmentAges(input) is { Count: > 0 } ranges
-                ? $"demographics.age_range must lie within {string.Join(" and ", ranges.Select(r => $"{r.Range.Min}-{r.Range.Max}"))}, the ages stage 1 gives for the dream-customer segment."
+            Checks = "The avatar's age lies inside the age range stage 1 gives for the dream-customer segment (the Power 4%, or the top 20% that contains it when the Power 4% states none).",
+            Instruct = input => Segment(input, Figures.AgeRangeIn) is (var where, var range)
+                ? $"demographics.age_range must lie within {range.Min}-{range.Max}: the ages of the dream-customer segment in stage 1 {where}."
                 : null,
             Check = (avatar, input) =>
-            {
-                if (Figures.AgeOf(avatar.Demographics.AgeRange) is not { } age)
-                {
-                    return [];
-                }
-                return SegmentAges(input)
-                    .Where(s => age.Min < s.Range.Min || age.Max > s.Range.Max)
-                    .Select(s => $"demographics.age_range is \"{FieldRules.Truncate(avatar.Demographics.AgeRange)}\"; the avatar belongs to the dream-customer segment, so it must lie within {s.Range.Min}-{s.Range.Max} (stage 1 {s.Field}).");
-            },
+                Figures.AgeOf(avatar.Demographics.AgeRange) is { } age
+                && Segment(input, Figures.AgeRangeIn) is (var where, var range)
+                && (age.Min < range.Min || age.Max > range.Max)
+                    ? [$"demographics.age_range is \"{FieldRules.Truncate(avatar.Demographics.AgeRange)}\"; it must lie within {range.Min}-{range.Max}: the avatar belongs to the dream-customer segment, whose ages stage 1 gives in {where}."]
+                    : [],
         },
         new ConsistencyRule<AvatarCreation>
         {
@@ -71,7 +67,7 @@ internal static class MarketRules
             Reads = [1, 4],
             Checks = "The avatar's household income lies inside the income range stage 1 gives for the segment, or, without one, is not below the market's average household income.",
             Instruct = input => IncomeBounds(input) is { } bounds
-                ? $"demographics.household_income must be a dollar figure {bounds.Text}."
+                ? $"demographics.household_income must be a dollar figure {bounds.Limit}: {bounds.Source}."
                 : null,
             Check = (avatar, input) =>
             {
@@ -80,7 +76,7 @@ internal static class MarketRules
                     return [];
                 }
                 return income < bounds.Min || income > bounds.Max
-                    ? [$"demographics.household_income is {Figures.Money(income)}; the dream customer's income must be {bounds.Text}."]
+                    ? [$"demographics.household_income is {Figures.Money(income)}; it must be {bounds.Limit}: {bounds.Source}."]
                     : [];
             },
         },
@@ -105,25 +101,11 @@ internal static class MarketRules
 
     private static string Percent(decimal value) => value.ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
-    private sealed record SegmentAge(string Field, (int Min, int Max) Range);
-
-    /// <summary>The Power 4% is a part of the top 20%, so the avatar must fit the ages of both where stage 1 states them.</summary>
-    private static List<SegmentAge> SegmentAges(StageInput input)
-    {
-        var market = input.Get<MarketAnalysis>(1);
-        return new[]
-            {
-                ("power_4_percent.demographics", market.Power4Percent.Demographics),
-                ("top_20_percent.demographics", market.Top20Percent.Demographics),
-            }
-            .Select(f => Figures.AgeRangeIn(f.Item2) is { } range ? new SegmentAge(f.Item1, range) : null)
-            .OfType<SegmentAge>()
-            .ToList();
-    }
-
-    private sealed record Bounds(decimal Min, decimal Max, string Text);
-
-    private static Bounds? IncomeBounds(StageInput input)
+    /// <summary>
+    /// What <paramref name="read"/> finds in the dream-customer segment's demographics: the Power 4%'s, or else the top
+    /// 20%'s, which contains it. The most specific one only: two ranges a model wrote separately may not overlap.
+    /// </summary>
+    private static (string Field, T Value)? Segment<T>(StageInput input, Func<string?, T?> read) where T : struct
     {
         var market = input.Get<MarketAnalysis>(1);
         foreach (var (field, text) in new[]
@@ -132,13 +114,27 @@ internal static class MarketRules
             ("top_20_percent.demographics", market.Top20Percent.Demographics),
         })
         {
-            if (Figures.AmountRangeIn(text) is { } range)
+            if (read(text) is { } value)
             {
-                return new(range.Min, range.Max, $"within {Figures.Money(range.Min)}-{Figures.Money(range.Max)} (stage 1 {field})");
+                return (field, value);
             }
         }
-        return Figures.FirstAmount(market.PurchasingPower.AverageHouseholdIncome) is { } average
-            ? new(average, decimal.MaxValue, $"at least the market's average household income of {Figures.Money(average)} (stage 1 purchasing_power.average_household_income), since the dream customer pays the premium price")
+        return null;
+    }
+
+    /// <param name="Limit">The bounds as the prompt and the messages state them ("at least $240,000").</param>
+    /// <param name="Source">Where they come from, for a model to check.</param>
+    private sealed record Bounds(decimal Min, decimal Max, string Limit, string Source);
+
+    private static Bounds? IncomeBounds(StageInput input)
+    {
+        if (Segment(input, Figures.AmountRangeIn) is (var where, var range))
+        {
+            return new(range.Min, range.Max, $"within {Figures.Money(range.Min)}-{Figures.Money(range.Max)}", $"the dream-customer segment's income in stage 1 {where}");
+        }
+        return Figures.FirstAmount(input.Get<MarketAnalysis>(1).PurchasingPower.AverageHouseholdIncome) is { } average
+            ? new(average, decimal.MaxValue, $"at least {Figures.Money(average)}",
+                "the market's average household income in stage 1 purchasing_power.average_household_income, since the dream customer pays the premium price")
             : null;
     }
 }
