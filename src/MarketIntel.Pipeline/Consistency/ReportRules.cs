@@ -39,7 +39,7 @@ internal static class ReportRules
             Section = "Competitor Matrix",
             Reads = [3],
             Checks = "Each row of the Competitor Matrix gives its competitor's dollar amounts as stage 3 states them, in the research's order.",
-            Instruct = input => $"{InTable("Competitor Matrix", "Price")}, in the research's order of competitors: {List(input.Get<CompetitiveAnalysis>(3).Competitors.Select(c => c.PricePoint))}.",
+            Instruct = input => $"{InTable("Competitor Matrix", "Price")} each competitor's price as the research gives it, in the research's order of competitors: {List(input.Get<CompetitiveAnalysis>(3).Competitors.Select(c => c.PricePoint))}.",
             Check = (report, input) =>
             {
                 if (ReportText.Section(report, "Competitor Matrix") is not { } body || ReportText.Column(body, "Price") is not { } cells)
