@@ -197,7 +197,7 @@ public class ConsistencyRulesTests
 
     [Fact]
     public void Report_rules_give_their_values_as_one_json_array() =>
-        Assert.Contains("""In the table under "3-Tier Pricing Model", the "Price" column holds, row by row, stage 5's tier prices in tier order: ["$11,000","$25,000","$45,000"].""",
+        Assert.Contains("""In the table under "3-Tier Pricing Model", the "Price" column holds, row by row, the research's tier prices in tier order: ["$11,000","$25,000","$45,000"].""",
             ConsistencyRules.Instructions(6, Job));
 
     [Fact]

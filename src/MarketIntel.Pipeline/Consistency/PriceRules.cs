@@ -50,7 +50,7 @@ internal static class PriceRules
             Stage = 5,
             Reads = [5],
             Checks = "Each payment plan's total_cost is what its structure text adds up to (payments × amount).",
-            Instruct = _ => "Each payment plan's total_cost equals what its structure says is paid: \"3 monthly payments of $9,200\" has total_cost 27600.",
+            Instruct = _ => "Each payment plan's total_cost equals what its structure says is paid in total (the number of payments times the amount).",
             Check = (offer, _) => offer.PaymentPlans
                 .Select((plan, i) => (plan, i, stated: Figures.PlanTotal(plan.Structure)))
                 .Where(p => p.stated is { } stated && !OfferStages.SameDollars(stated, p.plan.TotalCost))

@@ -20,17 +20,17 @@ internal static class ReportRules
 
     public static IEnumerable<IConsistencyRule> All =>
     [
-        Verbatim("report.buyer-phrases-verbatim", 2, "Buyer Language Intelligence", "Phrase", "every buyer phrase of stage 2's buyer_language",
+        Verbatim("report.buyer-phrases-verbatim", 2, "Buyer Language Intelligence", "Phrase", "every buyer phrase of the research",
             input => input.Get<BuyerPsychology>(2).BuyerLanguage.Select(b => b.ExactPhrase)),
-        Verbatim("report.fear-quotes-verbatim", 2, "Fear Analysis", null, "every fear quote of stage 2's top_fears",
+        Verbatim("report.fear-quotes-verbatim", 2, "Fear Analysis", null, "every fear quote of the research",
             input => input.Get<BuyerPsychology>(2).TopFears.Select(f => f.Quote)),
-        Verbatim("report.headlines-verbatim", 5, "Marketing Messages", "Headline", "every marketing headline of stage 5",
+        Verbatim("report.headlines-verbatim", 5, "Marketing Messages", "Headline", "every marketing headline of the research",
             input => input.Get<OfferDesign>(5).MarketingMessages.Select(m => m.Headline)),
-        TableColumn("report.tier-prices", "3-Tier Pricing Model", "Price", "stage 5's tier prices in tier order",
+        TableColumn("report.tier-prices", "3-Tier Pricing Model", "Price", "the research's tier prices in tier order",
             input => input.Get<OfferDesign>(5).PricingTiers.OrderBy(t => t.TierNumber).Select(t => t.Price)),
-        TableColumn("report.plan-totals", "Payment Plan Options", "Total Cost", "stage 5's payment plan totals in the research's order",
+        TableColumn("report.plan-totals", "Payment Plan Options", "Total Cost", "the research's payment plan totals in its order",
             input => input.Get<OfferDesign>(5).PaymentPlans.Select(p => p.TotalCost)),
-        TableColumn("report.bonus-values", "Irresistible Bonuses", "Value", "stage 5's bonus values in the research's order",
+        TableColumn("report.bonus-values", "Irresistible Bonuses", "Value", "the research's bonus values in its order",
             input => input.Get<OfferDesign>(5).Bonuses.Select(b => b.Value)),
         new ConsistencyRule<string>
         {
