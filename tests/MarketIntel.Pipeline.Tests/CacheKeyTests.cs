@@ -68,8 +68,10 @@ public class CacheKeyTests
     private static StageInput WithOutputs(int stage, Dictionary<int, string> research, StageInput offer)
     {
         var outputs = new Dictionary<int, string>(research);
-        // Stage 9 also reads stage 8; give it a fixed one so only research edits move its key.
+        // Offer stages also read stages 8, 9 and 11; give them fixed ones so only research edits move their keys.
         outputs[8] = ValueStackStageTests.ValidOutput;
+        outputs[9] = PricingFrameworkStageTests.ValidOutput;
+        outputs[11] = PremiumBonusesStageTests.ValidOutput;
         return new StageInput(TestData.Profile, stage >= StageCatalog.FirstOfferStage ? offer.Preferences : null, outputs);
     }
 }

@@ -94,7 +94,7 @@ public class NullSafetyTests
 
         Assert.Contains("value_stack_summary contains a placeholder ('[Insert summary]').", result.Errors);
         Assert.Contains("core_components must have 5-7 items, got 4.", result.Errors);
-        Assert.Contains("total_perceived_value is $60,000 but the components add up to $53,000.", result.Errors);
+        Assert.Contains("total_perceived_value is $60,000 but the components add up to $53,000; set it to 53000. [value-stack.total-is-sum]", result.Errors);
     }
 
     /// <summary>What the stage reads: the research before it; for offer stages also the preferences and the value stack.</summary>

@@ -49,8 +49,8 @@ public class OfferDesignStageTests
     [Theory]
     [InlineData("pricing_tiers", 2, "must have exactly 3 items")]
     [InlineData("pricing_tiers", 4, "must have exactly 3 items")]
-    [InlineData("payment_plans", 1, "must have 2-3 items")]
-    [InlineData("payment_plans", 4, "must have 2-3 items")]
+    [InlineData("payment_plans", 2, "must have exactly 3 items")]
+    [InlineData("payment_plans", 4, "must have exactly 3 items")]
     [InlineData("marketing_messages", 14, "must have exactly 15 items")]
     [InlineData("marketing_messages", 16, "must have exactly 15 items")]
     [InlineData("bonuses", 2, "must have 3-5 items")]
@@ -151,7 +151,7 @@ public class OfferDesignStageTests
     {
         var result = Validate(o => TestData.Set(o, "pricing_tiers[0].price", 30000));
 
-        Assert.Contains("pricing_tiers prices must rise from tier 1 to tier 3, got $30,000, $25,000, $45,000.", result.Errors);
+        Assert.Contains("pricing_tiers prices must rise from tier 1 to tier 3, got $30,000, $25,000, $45,000. [tiers.ascend]", result.Errors);
     }
 
     [Theory]
@@ -216,12 +216,15 @@ public class OfferDesignStageTests
     }
 
     [Fact]
-    public void A_plan_total_far_from_the_tier_2_price_is_a_warning()
+    public void Without_a_desired_price_the_plans_follow_the_models_own_tier_2_price()
     {
-        var result = Validate(o => TestData.Set(o, "payment_plans[1].total_cost", 9200));
+        var input = new StageInput(TestData.Profile with { DesiredPricePoint = "premium" }, null, ResearchSamples.Outputs(4));
+        var json = TestData.Mutate(ResearchSamples.OfferDesign, o => TestData.Set(o, "payment_plans[1].total_cost", 27600));
 
-        Assert.True(result.IsValid, string.Join("; ", result.Errors));
-        Assert.Contains(result.Warnings, w => w.StartsWith("payment_plans[1].total_cost ($9,200) is 37", StringComparison.Ordinal));
+        var result = Stage.Validate(json, input);
+
+        Assert.Contains("payment_plans[1] must have structure \"3 monthly payments of $9,167\" and total_cost 27501, computed from tier 2's price $25,000; got \"3 monthly payments of $9,167\" and 27600. [tiers.plans-from-signature-price]", result.Errors);
+        Assert.True(Stage.Validate(ResearchSamples.OfferDesign, input).IsValid);
     }
 
     [Fact]

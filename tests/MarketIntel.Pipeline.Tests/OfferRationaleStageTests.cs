@@ -49,7 +49,7 @@ public class OfferRationaleStageTests
 
     [Fact]
     public void A_complete_output_is_valid_with_full_score() =>
-        AssertPerfect(Stage.Validate(ValidOutput, TestData.OfferInput()));
+        AssertPerfect(Stage.Validate(ValidOutput, Job()));
 
     [Theory]
     [InlineData("options")]
@@ -57,7 +57,7 @@ public class OfferRationaleStageTests
     [InlineData("recommendation_rationale")]
     public void Each_missing_top_level_field_is_an_error(string field)
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), Job());
 
         AssertError(result, $"{field} is missing or empty.");
         Assert.Equal(100 - 10 * result.Errors.Count, result.QualityScore);
@@ -72,7 +72,7 @@ public class OfferRationaleStageTests
     [InlineData("strategic_angle")]
     public void A_missing_option_field_is_an_error(string field)
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["options"]![1]!.AsObject().Remove(field)), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["options"]![1]!.AsObject().Remove(field)), Job());
 
         AssertError(result, $"options[1].{field} is missing or empty.");
     }
@@ -82,7 +82,7 @@ public class OfferRationaleStageTests
     [InlineData(4)]
     public void Anything_but_three_options_is_an_error(int count)
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "options", count)), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "options", count)), Job());
 
         AssertError(result, $"options must have exactly 3 items, got {count}.");
     }
@@ -92,7 +92,7 @@ public class OfferRationaleStageTests
     [InlineData(4)]
     public void Anything_but_three_differentiators_is_an_error(int count)
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o["options"]![0]!.AsObject(), "differentiation", count)), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o["options"]![0]!.AsObject(), "differentiation", count)), Job());
 
         AssertError(result, $"options[0].differentiation must have exactly 3 items, got {count}.");
     }
@@ -102,7 +102,7 @@ public class OfferRationaleStageTests
     [InlineData(4)]
     public void Recommended_option_outside_1_to_3_is_an_error(int option)
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_option"] = option), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_option"] = option), Job());
 
         AssertError(result, "recommended_option must be between 1 and 3");
     }
@@ -110,7 +110,7 @@ public class OfferRationaleStageTests
     [Fact]
     public void The_originals_option_key_is_a_type_error()
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_option"] = "option_2"), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_option"] = "option_2"), Job());
 
         AssertError(result, "recommended_option must be integer");
     }
@@ -124,7 +124,7 @@ public class OfferRationaleStageTests
             o["recommended_option"] = 3;
         });
 
-        var result = Stage.Validate(json, TestData.OfferInput());
+        var result = Stage.Validate(json, Job());
 
         Assert.Contains("recommended_option is 3 but there are only 2 options.", result.Errors);
     }
@@ -134,7 +134,7 @@ public class OfferRationaleStageTests
     {
         var json = TestData.Mutate(ValidOutput, o => o["options"]![2]!["unique_mechanism_name"] = "the strategic visibility framework");
 
-        AssertOnlyWarning(Stage.Validate(json, TestData.OfferInput()), "repeat a unique_mechanism_name", 5);
+        AssertOnlyWarning(Stage.Validate(json, Job()), "repeat a unique_mechanism_name", 5);
     }
 
     [Theory]
@@ -143,7 +143,7 @@ public class OfferRationaleStageTests
     [InlineData("...")]
     public void A_placeholder_is_an_error_and_counted(string placeholder)
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["options"]![0]!["differentiation"]![1] = placeholder), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["options"]![0]!["differentiation"]![1] = placeholder), Job());
 
         AssertError(result, "options[0].differentiation[1] contains a placeholder");
         Assert.Equal(1, result.Metrics.PlaceholderCount);

@@ -27,7 +27,13 @@ public class OfferStagesTests
         Assert.Equal(maxTokens, stage.DefaultMaxTokens);
         Assert.Equal(StageOutputKind.Json, stage.OutputKind);
         Assert.Equal(number == 13 ? new ScoreWeights(7, 3) : ScoreWeights.Generic, stage.Weights);
-        Assert.Equal(number == 9 ? [1, 2, 3, 4, 5, 8] : [1, 2, 3, 4, 5], stage.Reads);
+        Assert.Equal(number switch
+        {
+            9 => [1, 2, 3, 4, 5, 8],
+            10 => [1, 2, 3, 4, 5, 9],
+            13 => [1, 2, 3, 4, 5, 9, 11],
+            _ => [1, 2, 3, 4, 5],
+        }, stage.Reads);
     }
 
     [Theory]
@@ -41,13 +47,15 @@ public class OfferStagesTests
         Assert.Throws<StageInputException>(() => StageCatalog.Get(number).BuildPrompt(TestData.Input(), OfferStageTestKit.Condensed));
 
     [Fact]
-    public void In_an_offer_job_pricing_waits_for_the_value_stack_and_the_rest_start_at_once()
+    public void In_an_offer_job_pricing_waits_for_the_value_stack_plans_and_add_ons_for_the_price_and_the_rest_start_at_once()
     {
         int[] offerJob = [7, 8, 9, 10, 11, 12, 13];
 
-        Assert.Equal([7, 8, 10, 11, 12, 13], StageGraph.Ready(offerJob, new HashSet<int>(), new HashSet<int>()));
-        Assert.Equal([9], StageGraph.Ready(offerJob, new HashSet<int> { 7, 8 }, new HashSet<int> { 10, 11, 12, 13 }));
-        Assert.Equal(new SortedSet<int> { 9 }, StageGraph.Downstream(8));
+        Assert.Equal([7, 8, 11, 12], StageGraph.Ready(offerJob, new HashSet<int>(), new HashSet<int>()));
+        Assert.Equal([9], StageGraph.Ready(offerJob, new HashSet<int> { 7, 8 }, new HashSet<int> { 11, 12 }));
+        Assert.Equal([10], StageGraph.Ready(offerJob, new HashSet<int> { 7, 8, 9, 12 }, new HashSet<int> { 11 }));
+        Assert.Equal([10, 13], StageGraph.Ready(offerJob, new HashSet<int> { 7, 8, 9, 11, 12 }, new HashSet<int>()));
+        Assert.Equal(new SortedSet<int> { 9, 10, 13 }, StageGraph.Downstream(8));
     }
 
     [Theory]

@@ -10,9 +10,9 @@ public class PaymentPlansStageTests
     internal const string ValidOutput = """
     {
       "payment_plans": [
-        { "plan_name": "Pay in Full", "payment_structure": "One payment of $10,000", "total_price": 10000, "incentive": "A bonus 1:1 narrative review worth $750", "best_for": "Clients whose employer reimburses development", "conversion_psychology": "The lowest total and an extra session reward commitment", "is_recommended": true },
-        { "plan_name": "Three-Payment Plan", "payment_structure": "3 monthly payments of $3,800", "total_price": 11400, "incentive": "Start now and spread the cost over the first quarter", "best_for": "Clients paying from their own budget", "conversion_psychology": "A smaller first payment lowers the barrier to yes", "is_recommended": false },
-        { "plan_name": "VIP Extended Plan", "payment_structure": "6 monthly payments of $2,150", "total_price": 12900, "incentive": "Adds a quarterly stakeholder review with the client's sponsor", "best_for": "Clients who want extra support through the promotion cycle", "conversion_psychology": "Extra access justifies the higher total", "is_recommended": false }
+        { "plan_name": "Pay in Full", "payment_structure": "One payment of $25,000", "total_price": 25000, "incentive": "A bonus 1:1 narrative review worth $750", "best_for": "Clients whose employer reimburses development", "conversion_psychology": "The lowest total and an extra session reward commitment", "is_recommended": true },
+        { "plan_name": "Three-Payment Plan", "payment_structure": "3 monthly payments of $9,167", "total_price": 27501, "incentive": "Start now and spread the cost over the first quarter", "best_for": "Clients paying from their own budget", "conversion_psychology": "A smaller first payment lowers the barrier to yes", "is_recommended": false },
+        { "plan_name": "VIP Extended Plan", "payment_structure": "6 monthly payments of $5,000", "total_price": 30000, "incentive": "Adds a quarterly stakeholder review with the client's sponsor", "best_for": "Clients who want extra support through the promotion cycle", "conversion_psychology": "Extra access justifies the higher total", "is_recommended": false }
       ],
       "recommendation_rationale": "Most buyers in this market are reimbursed by their employer, so paying in full is easy for them. Leading with it also rewards the most committed clients."
     }
@@ -20,13 +20,13 @@ public class PaymentPlansStageTests
 
     [Fact]
     public void A_complete_output_is_valid_with_full_score() =>
-        AssertPerfect(Stage.Validate(ValidOutput, TestData.OfferInput()));
+        AssertPerfect(Stage.Validate(ValidOutput, Job()));
 
     [Theory]
     [InlineData("payment_plans")]
     [InlineData("recommendation_rationale")]
     public void Each_missing_top_level_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), TestData.OfferInput()), $"{field} is missing or empty.");
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), Job()), $"{field} is missing or empty.");
 
     [Theory]
     [InlineData("plan_name")]
@@ -37,42 +37,48 @@ public class PaymentPlansStageTests
     [InlineData("conversion_psychology")]
     [InlineData("is_recommended")]
     public void A_missing_plan_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![1]!.AsObject().Remove(field)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![1]!.AsObject().Remove(field)), Job()),
             $"payment_plans[1].{field} is missing or empty.");
 
     [Theory]
-    [InlineData(1)]
+    [InlineData(2)]
     [InlineData(4)]
-    public void Plan_count_outside_2_to_3_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "payment_plans", count)), TestData.OfferInput()),
-            $"payment_plans must have 2-3 items, got {count}.");
-
-    [Fact]
-    public void Two_plans_are_enough() =>
-        AssertPerfect(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "payment_plans", 2)), TestData.OfferInput()));
+    public void Anything_but_three_plans_is_an_error(int count) =>
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "payment_plans", count)), Job()),
+            $"payment_plans must have exactly 3 items, got {count}.");
 
     [Fact]
     public void No_recommended_plan_is_an_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![0]!["is_recommended"] = false), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![0]!["is_recommended"] = false), Job()),
             "payment_plans must have exactly one plan with is_recommended true, got 0.");
 
     [Fact]
     public void Two_recommended_plans_are_an_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![2]!["is_recommended"] = true), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![2]!["is_recommended"] = true), Job()),
             "payment_plans must have exactly one plan with is_recommended true, got 2.");
 
     [Fact]
     public void A_recommendation_as_text_is_a_type_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![0]!["is_recommended"] = "yes"), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![0]!["is_recommended"] = "yes"), Job()),
             "payment_plans[0].is_recommended must be boolean");
 
     [Fact]
-    public void Pay_in_full_costing_more_than_an_instalment_plan_costs_a_warning() =>
-        AssertOnlyWarning(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![0]!["total_price"] = 12000), TestData.OfferInput()),
-            "'Three-Payment Plan' costs $11,400", 5);
+    public void A_pay_in_full_total_other_than_the_offer_price_is_an_error() =>
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![0]!["total_price"] = 14000), Job()),
+            "payment_plans[0].total_price is 14000; it must be 25000, computed from the offer price $25,000 fixed by stage 9. [plans.pay-in-full-is-price]");
 
     [Fact]
-    public void Pay_in_full_is_found_wherever_it_is_listed()
+    public void A_pay_in_full_structure_other_than_the_computed_one_is_an_error() =>
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![0]!["payment_structure"] = "$25,000 at enrolment"), Job()),
+            "payment_plans[0].payment_structure is \"$25,000 at enrolment\"; it must be \"One payment of $25,000\"");
+
+    [Fact]
+    public void An_instalment_total_other_than_the_computed_one_is_an_error() =>
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![1]!["total_price"] = 27500), Job()),
+            "payment_plans[1].total_price is 27500; it must be 27501, computed from the offer price $25,000 fixed by stage 9. [plans.instalments-from-price]");
+
+    [Fact]
+    public void Plans_out_of_order_are_an_error()
     {
         var json = TestData.Mutate(ValidOutput, o =>
         {
@@ -82,21 +88,29 @@ public class PaymentPlansStageTests
             plans.Add(first);
         });
 
-        AssertPerfect(Stage.Validate(json, TestData.OfferInput()));
+        AssertError(Stage.Validate(json, Job()), "payment_plans[0].payment_structure is \"3 monthly payments of $9,167\"; it must be \"One payment of $25,000\"");
     }
 
     [Fact]
-    public void No_plan_reading_as_pay_in_full_costs_a_warning() =>
-        AssertOnlyWarning(Stage.Validate(TestData.Mutate(ValidOutput, o =>
-        {
-            o["payment_plans"]![0]!["plan_name"] = "Founding Member";
-            o["payment_plans"]![0]!["payment_structure"] = "$10,000 at enrolment";
-        }), TestData.OfferInput()), "No plan reads as pay-in-full", 5);
+    public void The_prompt_fixes_every_plan_amount_from_the_offer_price()
+    {
+        var prompt = Stage.BuildPrompt(PromptInput(), Condensed).User.ReplaceLineEndings("\n");
+
+        Assert.Contains("""
+            ## Fixed values (use exactly as given)
+            - payment_plans[0].payment_structure: "One payment of $25,000"
+            - payment_plans[0].total_price: 25000
+            - payment_plans[1].payment_structure: "3 monthly payments of $9,167"
+            - payment_plans[1].total_price: 27501
+            - payment_plans[2].payment_structure: "6 monthly payments of $5,000"
+            - payment_plans[2].total_price: 30000
+            """.ReplaceLineEndings("\n"), prompt);
+    }
 
     [Fact]
     public void A_placeholder_is_an_error_and_counted()
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![2]!["incentive"] = "Coming soon"), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["payment_plans"]![2]!["incentive"] = "Coming soon"), Job());
 
         AssertError(result, "payment_plans[2].incentive contains a placeholder");
         Assert.Equal(1, result.Metrics.PlaceholderCount);

@@ -21,14 +21,14 @@ public class PowerGuaranteeStageTests
 
     [Fact]
     public void A_complete_output_is_valid_with_full_score() =>
-        AssertPerfect(Stage.Validate(ValidOutput, TestData.OfferInput()));
+        AssertPerfect(Stage.Validate(ValidOutput, Job()));
 
     [Theory]
     [InlineData("guarantee_options")]
     [InlineData("recommended_guarantee")]
     [InlineData("recommendation_rationale")]
     public void Each_missing_top_level_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), TestData.OfferInput()), $"{field} is missing or empty.");
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), Job()), $"{field} is missing or empty.");
 
     [Theory]
     [InlineData("guarantee_name")]
@@ -39,38 +39,38 @@ public class PowerGuaranteeStageTests
     [InlineData("psychological_impact")]
     [InlineData("risk_level")]
     public void A_missing_guarantee_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["guarantee_options"]![2]!.AsObject().Remove(field)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["guarantee_options"]![2]!.AsObject().Remove(field)), Job()),
             $"guarantee_options[2].{field} is missing or empty.");
 
     [Theory]
     [InlineData(2)]
     [InlineData(4)]
     public void Anything_but_three_guarantees_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "guarantee_options", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "guarantee_options", count)), Job()),
             $"guarantee_options must have exactly 3 items, got {count}.");
 
     [Theory]
     [InlineData("extreme")]
     [InlineData("Low")]
     public void A_risk_level_outside_the_enum_is_an_error(string level) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["guarantee_options"]![0]!["risk_level"] = level), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["guarantee_options"]![0]!["risk_level"] = level), Job()),
             $"guarantee_options[0].risk_level must be one of low, moderate, high, got '{level}'.");
 
     [Fact]
     public void Repeated_risk_levels_are_an_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["guarantee_options"]![2]!["risk_level"] = "moderate"), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["guarantee_options"]![2]!["risk_level"] = "moderate"), Job()),
             "guarantee_options must each have a different risk_level, got low, moderate, moderate.");
 
     [Theory]
     [InlineData(0)]
     [InlineData(4)]
     public void Recommended_guarantee_outside_1_to_3_is_an_error(int value) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_guarantee"] = value), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_guarantee"] = value), Job()),
             "recommended_guarantee must be between 1 and 3");
 
     [Fact]
     public void The_originals_string_index_is_a_type_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_guarantee"] = "2"), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_guarantee"] = "2"), Job()),
             "recommended_guarantee must be integer");
 
     [Theory]
@@ -79,7 +79,7 @@ public class PowerGuaranteeStageTests
     [InlineData("aggressive", 3)]
     public void Recommending_the_level_that_matches_the_tolerance_is_perfect(string tolerance, int recommended) =>
         AssertPerfect(Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_guarantee"] = recommended),
-            TestData.OfferInput(preferences: TestData.Preferences with { GuaranteeRiskTolerance = tolerance })));
+            Job(preferences: TestData.Preferences with { GuaranteeRiskTolerance = tolerance })));
 
     [Theory]
     [InlineData("conservative", 3, "high risk, but the conservative risk tolerance calls for low")]
@@ -87,12 +87,12 @@ public class PowerGuaranteeStageTests
     [InlineData("aggressive", 2, "moderate risk, but the aggressive risk tolerance calls for high")]
     public void Recommending_another_level_costs_a_warning(string tolerance, int recommended, string message) =>
         AssertOnlyWarning(Stage.Validate(TestData.Mutate(ValidOutput, o => o["recommended_guarantee"] = recommended),
-            TestData.OfferInput(preferences: TestData.Preferences with { GuaranteeRiskTolerance = tolerance })), message, 5);
+            Job(preferences: TestData.Preferences with { GuaranteeRiskTolerance = tolerance })), message, 5);
 
     [Fact]
     public void A_placeholder_is_an_error_and_counted()
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["guarantee_options"]![1]!["whats_covered"] = "[Details]"), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["guarantee_options"]![1]!["whats_covered"] = "[Details]"), Job());
 
         AssertError(result, "guarantee_options[1].whats_covered contains a placeholder");
         Assert.Equal(1, result.Metrics.PlaceholderCount);

@@ -21,14 +21,14 @@ public class PremiumBonusesStageTests
 
     [Fact]
     public void A_complete_output_is_valid_with_full_score() =>
-        AssertPerfect(Stage.Validate(ValidOutput, TestData.OfferInput()));
+        AssertPerfect(Stage.Validate(ValidOutput, Job()));
 
     [Theory]
     [InlineData("bonuses")]
     [InlineData("total_bonus_value")]
     [InlineData("strategic_bonus_summary")]
     public void Each_missing_top_level_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), TestData.OfferInput()), $"{field} is missing or empty.");
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), Job()), $"{field} is missing or empty.");
 
     [Theory]
     [InlineData("bonus_name")]
@@ -39,27 +39,27 @@ public class PremiumBonusesStageTests
     [InlineData("perceived_value")]
     [InlineData("why_its_valuable")]
     public void A_missing_bonus_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["bonuses"]![0]!.AsObject().Remove(field)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["bonuses"]![0]!.AsObject().Remove(field)), Job()),
             $"bonuses[0].{field} is missing or empty.");
 
     [Theory]
     [InlineData(2)]
     [InlineData(6)]
     public void Bonus_count_outside_3_to_5_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "bonuses", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "bonuses", count)), Job()),
             $"bonuses must have 3-5 items, got {count}.");
 
     [Theory]
     [InlineData(99)]
     [InlineData(2001)]
     public void A_bonus_value_outside_100_to_2000_is_an_error(int value) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["bonuses"]![1]!["perceived_value"] = value), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["bonuses"]![1]!["perceived_value"] = value), Job()),
             "bonuses[1].perceived_value must be between 100 and 2000");
 
     [Fact]
     public void A_total_that_is_not_the_sum_is_an_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_bonus_value"] = 2000), TestData.OfferInput()),
-            "total_bonus_value is $2,000 but the bonuses add up to $1,650.");
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_bonus_value"] = 2000), Job()),
+            "total_bonus_value is $2,000 but the bonuses add up to $1,650; set it to 1650. [bonuses.total-is-sum]");
 
     [Theory]
     [InlineData(150, 450)]
@@ -75,13 +75,13 @@ public class PremiumBonusesStageTests
             o["total_bonus_value"] = total;
         });
 
-        AssertOnlyWarning(Stage.Validate(json, TestData.OfferInput()), "outside the credible $500-$3,000", 5);
+        AssertOnlyWarning(Stage.Validate(json, Job()), "outside the credible $500-$3,000", 5);
     }
 
     [Fact]
     public void A_placeholder_is_an_error_and_counted()
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["bonuses"]![2]!["bonus_name"] = "Bonus TODO"), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["bonuses"]![2]!["bonus_name"] = "Bonus TODO"), Job());
 
         AssertError(result, "bonuses[2].bonus_name contains a placeholder");
         Assert.Equal(1, result.Metrics.PlaceholderCount);

@@ -283,11 +283,11 @@ public class ReportSectionsTests
         return Stage.ValidateSection(section, change(SectionText(key, words)), Input);
     }
 
-    private static string SectionText(string key, int words) => ReportFixture.Build(Parts.Single(p => p.Key == key).Outline, words);
+    private static string SectionText(string key, int words) => ReportFixture.Build(Parts.Single(p => p.Key == key).Outline, words, Input);
 
     /// <summary>Every model-written part, each at the word count <paramref name="words"/> picks from its band.</summary>
     private static Dictionary<string, string> WrittenParts(Func<WordBand, int> words) =>
-        Parts.Where(p => !p.WrittenByCode).ToDictionary(p => p.Key, p => ReportFixture.Build(p.Outline, words(p.Words!.Value)));
+        Parts.Where(p => !p.WrittenByCode).ToDictionary(p => p.Key, p => ReportFixture.Build(p.Outline, words(p.Words!.Value), Input));
 
     private static bool Fits(StageSection section) =>
         ContextBudget.EstimateTokens(section.Prompt.Length) + section.MaxTokens + ContextBudget.SafetyTokens <= ReportSynthesisStage.CondensedContextWindow;

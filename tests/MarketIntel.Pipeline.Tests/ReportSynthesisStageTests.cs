@@ -9,7 +9,7 @@ public class ReportSynthesisStageTests
     private static readonly ReportSynthesisStage Stage = new();
     private static readonly StageInput Input = ResearchSamples.Input(5);
     private static readonly IReadOnlyList<ReportSection> Outline = ReportOutline.For(Input);
-    private static readonly string ValidReport = ReportFixture.Build(Outline);
+    private static readonly string ValidReport = ReportFixture.Build(Outline, research: Input);
 
     private static readonly PromptOptions Condensed = new(SchemaInPrompt: true, FullResearchData: false);
     private static readonly PromptOptions Full = new(SchemaInPrompt: false, FullResearchData: true);
@@ -103,7 +103,7 @@ public class ReportSynthesisStageTests
     [InlineData(8000)]
     public void A_word_count_outside_5000_to_6000_is_an_error(int words)
     {
-        var result = Stage.Validate(ReportFixture.Build(Outline, words), Input);
+        var result = Stage.Validate(ReportFixture.Build(Outline, words, Input), Input);
 
         Assert.Equal(words, result.Metrics.WordCount);
         Assert.Contains(result.Errors, e => e.StartsWith($"The report has {words:N0} words; it must have 5,000-6,000.", StringComparison.Ordinal));
@@ -115,7 +115,7 @@ public class ReportSynthesisStageTests
     [InlineData(6000)]
     public void The_word_count_bounds_are_inclusive(int words)
     {
-        var result = Stage.Validate(ReportFixture.Build(Outline, words), Input);
+        var result = Stage.Validate(ReportFixture.Build(Outline, words, Input), Input);
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
     }
@@ -123,7 +123,7 @@ public class ReportSynthesisStageTests
     [Fact]
     public void A_table_with_a_missing_row_is_an_error()
     {
-        var report = ValidReport.Replace("| Competitor value 3 | Price value 3 | Positioning value 3 | Strengths value 3 | Weaknesses value 3 |\n", "", StringComparison.Ordinal);
+        var report = ValidReport.Replace("| Competitor value 3 | $200-$600 per session | Positioning value 3 | Strengths value 3 | Weaknesses value 3 |\n", "", StringComparison.Ordinal);
 
         var result = Stage.Validate(report, Input);
 
@@ -133,7 +133,7 @@ public class ReportSynthesisStageTests
     [Fact]
     public void A_table_with_an_empty_cell_is_an_error()
     {
-        var report = ValidReport.Replace("| Tier value 2 | Name value 2 | Price value 2 |", "| Tier value 2 | Name value 2 |  |", StringComparison.Ordinal);
+        var report = ValidReport.Replace("| Tier value 2 | Name value 2 | $25,000 |", "| Tier value 2 | Name value 2 |  |", StringComparison.Ordinal);
 
         var result = Stage.Validate(report, Input);
 
@@ -180,7 +180,7 @@ public class ReportSynthesisStageTests
 
         Assert.Equal(11, tables["Buyer Language Intelligence"]);
         Assert.Equal(3, tables["Competitor Matrix"]);
-        Assert.Equal(2, tables["Payment Plan Options"]);
+        Assert.Equal(3, tables["Payment Plan Options"]);
         Assert.Equal(15, tables["Marketing Messages"]);
         Assert.Equal(3, tables["Irresistible Bonuses"]);
     }

@@ -494,13 +494,18 @@ internal static class ResearchSamples
       "payment_plans": [
         {
           "name": "Pay in full",
-          "structure": "One payment of $22,500, saving 10%",
-          "total_cost": 22500
+          "structure": "One payment of $25,000",
+          "total_cost": 25000
         },
         {
           "name": "Three payments",
-          "structure": "3 monthly payments of $9,200",
-          "total_cost": 27600
+          "structure": "3 monthly payments of $9,167",
+          "total_cost": 27501
+        },
+        {
+          "name": "Six payments",
+          "structure": "6 monthly payments of $5,000",
+          "total_cost": 30000
         }
       ],
       "marketing_messages": [

@@ -15,8 +15,8 @@ public class ScarcityUpsellsStageTests
         { "bump_name": "Sponsor Tracker Notion Template", "what_it_is": "A Notion workspace to track sponsor conversations and follow-ups", "why_add_it": "Never lose track of a sponsor again", "price": 47, "perceived_value": 120, "best_for": "Organised clients who like systems", "conversion_hook": "The tool our promoted clients used every week" }
       ],
       "upsells": [
-        { "upsell_name": "Narrative Review Intensive", "what_it_is": "Two extra 1:1 sessions to perfect the promotion narrative", "why_upgrade": "The narrative decides the review. Two extra sessions make it airtight.", "price": 197, "perceived_value": 800, "best_for": "Clients with a review within three months", "conversion_hook": "Walk into your review with a story already tested twice. This is only offered now.", "delivery": "Two video calls booked within 30 days" },
-        { "upsell_name": "Leadership Circle Year Pass", "what_it_is": "Twelve months of group coaching and the private community after the programme", "why_upgrade": "Promotion is the start, not the end. The year pass keeps momentum into the new role.", "price": 697, "perceived_value": 2500, "best_for": "Clients who want support through their first year as director", "conversion_hook": "Keep your peers and coach beside you in year one. Members renew at 80%.", "delivery": "Monthly group calls and Slack access for 12 months" }
+        { "upsell_name": "Narrative Review Intensive", "what_it_is": "Two extra 1:1 sessions to perfect the promotion narrative", "why_upgrade": "The narrative decides the review. Two extra sessions make it airtight.", "price": 297, "perceived_value": 1200, "best_for": "Clients with a review within three months", "conversion_hook": "Walk into your review with a story already tested twice. This is only offered now.", "delivery": "Two video calls booked within 30 days" },
+        { "upsell_name": "Leadership Circle Year Pass", "what_it_is": "Twelve months of group coaching and the private community after the programme", "why_upgrade": "Promotion is the start, not the end. The year pass keeps momentum into the new role.", "price": 997, "perceived_value": 4000, "best_for": "Clients who want support through their first year as director", "conversion_hook": "Keep your peers and coach beside you in year one. Members renew at 80%.", "delivery": "Monthly group calls and Slack access for 12 months" }
       ],
       "scarcity_mechanisms": {
         "enrollment_scarcity": "Each cohort is capped at 12 clients so every session stays personal. The next cohort opens in three months.",
@@ -25,7 +25,7 @@ public class ScarcityUpsellsStageTests
         "social_proof_scarcity": "The last two cohorts filled within ten days. Eight of the last twelve clients were promoted within a year."
       },
       "total_order_bump_revenue_potential": 111,
-      "total_upsell_revenue_potential": 894,
+      "total_upsell_revenue_potential": 1294,
       "monetization_summary": "Three low-priced bumps raise the average order at checkout. Two one-time offers after purchase add tactical and strategic depth. Honest cohort caps and bonus windows give a reason to act now. Together they lift revenue per buyer by about $1,000."
     }
     """;
@@ -35,7 +35,7 @@ public class ScarcityUpsellsStageTests
 
     [Fact]
     public void A_complete_output_is_valid_with_full_score() =>
-        AssertPerfect(Stage.Validate(ValidOutput, TestData.OfferInput()));
+        AssertPerfect(Stage.Validate(ValidOutput, Job()));
 
     [Theory]
     [InlineData("order_bumps")]
@@ -45,7 +45,7 @@ public class ScarcityUpsellsStageTests
     [InlineData("total_upsell_revenue_potential")]
     [InlineData("monetization_summary")]
     public void Each_missing_top_level_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), TestData.OfferInput()), $"{field} is missing or empty.");
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), Job()), $"{field} is missing or empty.");
 
     [Theory]
     [InlineData("bump_name")]
@@ -56,7 +56,7 @@ public class ScarcityUpsellsStageTests
     [InlineData("best_for")]
     [InlineData("conversion_hook")]
     public void A_missing_bump_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["order_bumps"]![1]!.AsObject().Remove(field)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["order_bumps"]![1]!.AsObject().Remove(field)), Job()),
             $"order_bumps[1].{field} is missing or empty.");
 
     [Theory]
@@ -65,7 +65,7 @@ public class ScarcityUpsellsStageTests
     [InlineData("price")]
     [InlineData("delivery")]
     public void A_missing_upsell_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["upsells"]![0]!.AsObject().Remove(field)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["upsells"]![0]!.AsObject().Remove(field)), Job()),
             $"upsells[0].{field} is missing or empty.");
 
     [Theory]
@@ -73,25 +73,25 @@ public class ScarcityUpsellsStageTests
     [InlineData("bonus_scarcity")]
     [InlineData("social_proof_scarcity")]
     public void A_missing_scarcity_mechanism_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["scarcity_mechanisms"]!.AsObject().Remove(field)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["scarcity_mechanisms"]!.AsObject().Remove(field)), Job()),
             $"scarcity_mechanisms.{field} is missing or empty.");
 
     [Fact]
     public void Price_scarcity_is_optional() =>
-        AssertPerfect(Stage.Validate(TestData.Mutate(ValidOutput, o => o["scarcity_mechanisms"]!.AsObject().Remove("price_scarcity")), TestData.OfferInput()));
+        AssertPerfect(Stage.Validate(TestData.Mutate(ValidOutput, o => o["scarcity_mechanisms"]!.AsObject().Remove("price_scarcity")), Job()));
 
     [Theory]
     [InlineData(2)]
     [InlineData(4)]
     public void Anything_but_three_bumps_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "order_bumps", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "order_bumps", count)), Job()),
             $"order_bumps must have exactly 3 items, got {count}.");
 
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
     public void Anything_but_two_upsells_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "upsells", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "upsells", count)), Job()),
             $"upsells must have exactly 2 items, got {count}.");
 
     [Theory]
@@ -105,7 +105,7 @@ public class ScarcityUpsellsStageTests
             o["total_order_bump_revenue_potential"] = price + 84;
         });
 
-        var result = Stage.Validate(json, TestData.OfferInput());
+        var result = Stage.Validate(json, Job());
 
         Assert.Equal([$"order_bumps[0].price must be between 27 and 47, got {price}."], result.Errors);
         Assert.Equal(93, result.QualityScore);
@@ -115,7 +115,7 @@ public class ScarcityUpsellsStageTests
     [InlineData(96)]
     [InlineData(998)]
     public void An_upsell_price_outside_97_to_997_is_an_error(int price) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["upsells"]![1]!["price"] = price), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["upsells"]![1]!["price"] = price), Job()),
             "upsells[1].price must be between 97 and 997");
 
     [Fact]
@@ -125,50 +125,43 @@ public class ScarcityUpsellsStageTests
         {
             o["upsells"]![0]!["price"] = 497;
             o["upsells"]![0]!["perceived_value"] = 2000;
-            o["total_upsell_revenue_potential"] = 1194;
         });
 
-        Assert.Equal(["upsells[0].price $497 must be $97-$297 for upsell 1."], Stage.Validate(json, TestData.OfferInput()).Errors);
+        Assert.Equal(["upsells[0].price is 497; it must be 297, priced from the core offer price $25,000 fixed by stage 9. [add-ons.upsells-from-price]"],
+            Stage.Validate(json, Job()).Errors);
     }
 
     [Fact]
-    public void A_tactical_price_on_the_second_upsell_is_an_error()
-    {
-        var json = TestData.Mutate(ValidOutput, o =>
-        {
-            o["upsells"]![1]!["price"] = 297;
-            o["total_upsell_revenue_potential"] = 494;
-        });
-
-        Assert.Equal(["upsells[1].price $297 must be $497-$997 for upsell 2."], Stage.Validate(json, TestData.OfferInput()).Errors);
-    }
+    public void A_tactical_price_on_the_second_upsell_is_an_error() =>
+        Assert.Equal(["upsells[1].price is 297; it must be 997, priced from the core offer price $25,000 fixed by stage 9. [add-ons.upsells-from-price]"],
+            Stage.Validate(TestData.Mutate(ValidOutput, o => o["upsells"]![1]!["price"] = 297), Job()).Errors);
 
     [Fact]
     public void A_bump_total_that_is_not_the_sum_is_an_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_order_bump_revenue_potential"] = 150), TestData.OfferInput()),
-            "total_order_bump_revenue_potential is $150 but the bump prices add up to $111.");
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_order_bump_revenue_potential"] = 150), Job()),
+            "total_order_bump_revenue_potential is $150 but the bump prices add up to $111; set it to 111. [add-ons.bump-total-is-sum]");
 
     [Fact]
     public void An_upsell_total_that_is_not_the_sum_is_an_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_upsell_revenue_potential"] = 1000), TestData.OfferInput()),
-            "total_upsell_revenue_potential is $1,000 but the upsell prices add up to $894.");
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_upsell_revenue_potential"] = 1000), Job()),
+            "total_upsell_revenue_potential is 1000; it must be 1294, the sum of the two upsell prices. [add-ons.upsells-from-price]");
 
     [Fact]
     public void A_bump_worth_no_more_than_its_price_is_an_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["order_bumps"]![2]!["perceived_value"] = 47), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["order_bumps"]![2]!["perceived_value"] = 47), Job()),
             "order_bumps[2].perceived_value $47 must be above its price $47.");
 
     [Fact]
     public void An_upsell_worth_less_than_its_price_is_an_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["upsells"]![1]!["perceived_value"] = 500), TestData.OfferInput()),
-            "upsells[1].perceived_value $500 must be above its price $697.");
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["upsells"]![1]!["perceived_value"] = 500), Job()),
+            "upsells[1].perceived_value $500 must be above its price $997.");
 
     [Theory]
     [InlineData("[Insert bump name]")]
     [InlineData("TBD")]
     public void A_placeholder_is_an_error_and_counted(string placeholder)
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["order_bumps"]![0]!["bump_name"] = placeholder), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["order_bumps"]![0]!["bump_name"] = placeholder), Job());
 
         AssertError(result, "order_bumps[0].bump_name contains a placeholder");
         Assert.Equal(1, result.Metrics.PlaceholderCount);

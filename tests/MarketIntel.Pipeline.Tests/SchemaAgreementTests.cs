@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MarketIntel.Pipeline.Consistency;
 using MarketIntel.Pipeline.Schema;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Validation;
@@ -54,19 +55,22 @@ public class SchemaAgreementTests
 
     private static void AssertAccepted(int stage, JsonObject instance)
     {
+        var input = InputFor(stage);
+        // A model following the prompt copies the fixed values; the schema alone cannot know them.
+        foreach (var value in ConsistencyRules.FixedValues(stage, input))
+        {
+            TestData.Set(instance, value.Path, value.Value.DeepClone());
+        }
         AdjustForContentRules(stage, instance);
 
-        var result = StageCatalog.Get(stage).Validate(instance.ToJsonString(), InputFor(stage));
+        var result = StageCatalog.Get(stage).Validate(instance.ToJsonString(), input);
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
     }
 
-    /// <summary>What the stage reads: earlier research for stages 1-5; the research, the offer preferences and the value
-    /// stack (which pricing reads) for the offer stages.</summary>
+    /// <summary>What the stage reads: earlier research for stages 1-5; a complete job for the offer stages.</summary>
     private static StageInput InputFor(int stage) =>
-        stage >= StageCatalog.FirstOfferStage
-            ? OfferStageTestKit.PromptInput(new Dictionary<int, string> { [8] = ValueStackStageTests.ValidOutput })
-            : ResearchSamples.Input(stage - 1);
+        stage >= StageCatalog.FirstOfferStage ? OfferStageTestKit.Job() : ResearchSamples.Input(stage - 1);
 
     /// <summary>Rules a schema cannot express need values a schema walk cannot guess.</summary>
     private static void AdjustForContentRules(int stage, JsonObject instance)
@@ -74,6 +78,7 @@ public class SchemaAgreementTests
         switch (stage)
         {
             case 4:
+                instance["demographics"]!["age_range"] = "38"; // inside the segment's ages, which stage 1 states
                 foreach (var community in instance["online_communities"]!.AsArray().Where(c => c!["url"] is not null))
                 {
                     community!["url"] = "https://www.reddit.com/r/ExperiencedDevs/";
@@ -84,9 +89,6 @@ public class SchemaAgreementTests
                 break;
             case 8:
                 instance["total_perceived_value"] = Sum(instance["core_components"]!, "perceived_value");
-                break;
-            case 9:
-                AdjustPrice(instance);
                 break;
             case 10:
                 var plans = instance["payment_plans"]!.AsArray();
@@ -118,34 +120,18 @@ public class SchemaAgreementTests
     private static decimal Dollars(JsonNode value) =>
         decimal.Parse(value.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The price inside the comfortable range (its nearer end), and the ratio the value stack implies.</summary>
-    private static void AdjustPrice(JsonObject instance)
-    {
-        var range = TestData.Preferences.ComfortablePriceRange;
-        var price = Math.Clamp(Dollars(instance["recommended_price"]!), range.Min, range.Max);
-        var total = JsonNode.Parse(ValueStackStageTests.ValidOutput)!["total_perceived_value"]!.GetValue<decimal>();
-        instance["recommended_price"] = price;
-        instance["value_to_price_ratio"] = $"{Math.Round(total / price):0}:1";
-    }
-
-    /// <summary>Upsell 1 at $97-$297 and upsell 2 at $497-$997 (the band's nearer end), every perceived value above its
-    /// price, and the totals equal to the sums.</summary>
+    /// <summary>Every perceived value above its price (the upsell prices are fixed values), and the bump total equal to the sum.</summary>
     private static void AdjustUpsells(JsonObject instance)
     {
-        (decimal Min, decimal Max)[] bands = [(97, 297), (497, 997)];
-        var upsells = instance["upsells"]!.AsArray();
-        for (var i = 0; i < upsells.Count; i++)
+        foreach (var upsell in instance["upsells"]!.AsArray())
         {
-            var price = Math.Clamp(Dollars(upsells[i]!["price"]!), bands[i].Min, bands[i].Max);
-            upsells[i]!["price"] = price;
-            upsells[i]!["perceived_value"] = price * 4;
+            upsell!["perceived_value"] = Dollars(upsell["price"]!) * 4;
         }
         foreach (var bump in instance["order_bumps"]!.AsArray())
         {
             bump!["perceived_value"] = Dollars(bump["price"]!) * 3;
         }
         instance["total_order_bump_revenue_potential"] = Sum(instance["order_bumps"]!, "price");
-        instance["total_upsell_revenue_potential"] = Sum(upsells, "price");
     }
 
     private static void AdjustOffer(JsonObject instance)

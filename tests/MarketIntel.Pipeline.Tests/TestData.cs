@@ -77,12 +77,21 @@ internal static class TestData
         return node;
     }
 
-    /// <summary>Sets the value at <paramref name="path"/>; the last segment names a property.</summary>
+    /// <summary>Sets the value at <paramref name="path"/>; the last segment names a property or an array item ("options[1]").</summary>
     public static void Set(JsonNode root, string path, JsonNode? value)
     {
         var dot = path.LastIndexOf('.');
         var parent = dot < 0 ? root : At(root, path[..dot]);
-        parent[path[(dot + 1)..]] = value;
+        var last = path[(dot + 1)..];
+        var bracket = last.IndexOf('[', StringComparison.Ordinal);
+        if (bracket < 0)
+        {
+            parent[last] = value;
+        }
+        else
+        {
+            parent[last[..bracket]]![int.Parse(last[(bracket + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)] = value;
+        }
     }
 
     /// <summary>Removes the property at <paramref name="path"/>.</summary>

@@ -23,14 +23,14 @@ public class ValueStackStageTests
 
     [Fact]
     public void A_complete_output_is_valid_with_full_score() =>
-        AssertPerfect(Stage.Validate(ValidOutput, TestData.OfferInput()));
+        AssertPerfect(Stage.Validate(ValidOutput, Job()));
 
     [Theory]
     [InlineData("core_components")]
     [InlineData("total_perceived_value")]
     [InlineData("value_stack_summary")]
     public void Each_missing_top_level_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), TestData.OfferInput()), $"{field} is missing or empty.");
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o.Remove(field)), Job()), $"{field} is missing or empty.");
 
     [Theory]
     [InlineData("component_name")]
@@ -39,14 +39,14 @@ public class ValueStackStageTests
     [InlineData("desire_addressed")]
     [InlineData("delivery_format")]
     public void A_missing_component_field_is_an_error(string field) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["core_components"]![3]!.AsObject().Remove(field)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["core_components"]![3]!.AsObject().Remove(field)), Job()),
             $"core_components[3].{field} is missing or empty.");
 
     [Theory]
     [InlineData(4)]
     [InlineData(8)]
     public void Component_count_outside_5_to_7_is_an_error(int count) =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "core_components", count)), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => TestData.Resize(o, "core_components", count)), Job()),
             $"core_components must have 5-7 items, got {count}.");
 
     [Fact]
@@ -60,44 +60,44 @@ public class ValueStackStageTests
             o["total_perceived_value"] = 74000;
         });
 
-        AssertPerfect(Stage.Validate(json, TestData.OfferInput()));
+        AssertPerfect(Stage.Validate(json, Job()));
     }
 
     [Fact]
     public void A_component_worth_nothing_is_an_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["core_components"]![0]!["perceived_value"] = 0), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["core_components"]![0]!["perceived_value"] = 0), Job()),
             "core_components[0].perceived_value must be between 1 and");
 
     [Fact]
     public void A_value_with_a_dollar_sign_is_a_type_error() =>
-        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_perceived_value"] = "$60,000"), TestData.OfferInput()),
+        AssertError(Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_perceived_value"] = "$60,000"), Job()),
             "total_perceived_value must be number");
 
     [Fact]
     public void A_total_that_is_not_the_sum_is_an_error()
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_perceived_value"] = 65000), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_perceived_value"] = 65000), Job());
 
-        Assert.Equal(["total_perceived_value is $65,000 but the components add up to $60,000."], result.Errors);
+        Assert.Equal(["total_perceived_value is $65,000 but the components add up to $60,000; set it to 60000. [value-stack.total-is-sum]"], result.Errors);
         Assert.Equal(90, result.QualityScore);
     }
 
     [Fact]
     public void A_total_within_a_dollar_of_the_sum_is_accepted() =>
-        AssertPerfect(Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_perceived_value"] = 60000.5), TestData.OfferInput()));
+        AssertPerfect(Stage.Validate(TestData.Mutate(ValidOutput, o => o["total_perceived_value"] = 60000.5), Job()));
 
     [Fact]
     public void A_stack_worth_less_than_three_times_the_lowest_price_costs_a_warning()
     {
         var preferences = TestData.Preferences with { ComfortablePriceRange = new() { Min = 25000, Max = 40000 } };
 
-        AssertOnlyWarning(Stage.Validate(ValidOutput, TestData.OfferInput(preferences: preferences)), "below 3x the lowest acceptable price ($75,000)", 5);
+        AssertOnlyWarning(Stage.Validate(ValidOutput, Job(preferences: preferences)), "below 3x the lowest acceptable price ($75,000)", 5);
     }
 
     [Fact]
     public void A_placeholder_is_an_error_and_counted()
     {
-        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["core_components"]![2]!["what_it_does"] = "To be determined"), TestData.OfferInput());
+        var result = Stage.Validate(TestData.Mutate(ValidOutput, o => o["core_components"]![2]!["what_it_does"] = "To be determined"), Job());
 
         AssertError(result, "core_components[2].what_it_does contains a placeholder");
         Assert.Equal(1, result.Metrics.PlaceholderCount);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MarketIntel.Pipeline.Consistency;
 using MarketIntel.Pipeline.Prompts;
 using MarketIntel.Pipeline.Schema;
 using MarketIntel.Pipeline.Validation;
@@ -9,10 +10,14 @@ namespace MarketIntel.Pipeline.Stages;
 /// <summary>
 /// A stage that answers with JSON shaped like <typeparamref name="TOutput"/>. The record is the single source of truth:
 /// its schema goes to the model (response format or prompt) and drives the validator; the stage adds only the rules a
-/// schema cannot express (sums, "exactly one recommended", relations between fields).
+/// schema cannot express ("exactly one recommended", relations between fields), and the consistency rules of its
+/// number (docs/consistency.md) tie the answer to the other stages' answers.
 /// </summary>
 public abstract class JsonStage<TOutput> : IStage where TOutput : class
 {
+    /// <summary>Heads the consistency rules in every JSON stage's prompt.</summary>
+    public const string ConsistencyHeading = "Consistency with the rest of the plan (checked)";
+
     public abstract int Number { get; }
 
     public abstract string Name { get; }
@@ -40,6 +45,11 @@ public abstract class JsonStage<TOutput> : IStage where TOutput : class
     {
         var prompt = new PromptWriter();
         WritePrompt(prompt, input, options);
+        if (ConsistencyRules.Instructions(Number, input) is { Count: > 0 } rules)
+        {
+            prompt.Heading(ConsistencyHeading).Bullets(rules);
+        }
+        prompt.FixedValues(ConsistencyRules.FixedValues(Number, input));
         var schema = ResponseSchema;
         if (options.SchemaInPrompt)
         {
@@ -53,7 +63,7 @@ public abstract class JsonStage<TOutput> : IStage where TOutput : class
         return new StagePrompt(system, prompt.ToString(), schema, SchemaName);
     }
 
-    /// <summary>Writes the context and the task; the schema and the JSON rules are added by the base class.</summary>
+    /// <summary>Writes the context and the task; the consistency rules, fixed values, schema and JSON rules are added by the base class.</summary>
     protected abstract void WritePrompt(PromptWriter prompt, StageInput input, PromptOptions options);
 
     public ValidationResult Validate(string content, StageInput input)
@@ -76,6 +86,10 @@ public abstract class JsonStage<TOutput> : IStage where TOutput : class
         if (SchemaValidator.Validate(node, ResponseSchema, result) && TryRead(node) is { } output)
         {
             ValidateContent(output, input, result);
+            foreach (var error in ConsistencyRules.Errors(Number, output, node, input))
+            {
+                result.Error(error);
+            }
         }
         return result.Build(content.Length);
     }

@@ -17,7 +17,7 @@ public sealed class AvatarCreationStage : JsonStage<AvatarCreation>
     public override StageType Type => StageType.Creative;
     public override IReadOnlyList<int> Reads => [1, 2, 3];
     public override int DefaultMaxTokens => 2500;
-    public override string PromptVersion => "1.0";
+    public override string PromptVersion => "1.1";
     public override ScoreWeights Weights => new(5, 2);
 
     protected override string Persona =>

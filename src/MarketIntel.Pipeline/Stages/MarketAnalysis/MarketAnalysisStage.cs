@@ -12,7 +12,7 @@ public sealed partial class MarketAnalysisStage : JsonStage<MarketAnalysis>
     public override StageType Type => StageType.Analytical;
     public override IReadOnlyList<int> Reads => [];
     public override int DefaultMaxTokens => 2500;
-    public override string PromptVersion => "1.0";
+    public override string PromptVersion => "1.1";
     public override ScoreWeights Weights => new(10, 5);
 
     protected override string Persona =>

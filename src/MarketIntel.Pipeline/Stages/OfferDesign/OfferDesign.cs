@@ -12,7 +12,8 @@ public sealed record OfferDesign
     [Length(3, 3)]
     public IReadOnlyList<PricingTier> PricingTiers { get; init; } = [];
 
-    [Length(2, 3)]
+    [Description("Pay in full, then 3 and 6 monthly payments, all on tier 2's price.")]
+    [Length(3, 3)]
     public IReadOnlyList<PaymentPlan> PaymentPlans { get; init; } = [];
 
     [Description("Five pain-based, five desire-based and five curiosity headlines.")]

@@ -4,15 +4,16 @@ using System.Text.Json.Serialization;
 
 namespace MarketIntel.Pipeline.Stages.PaymentPlans;
 
-/// <summary>Stage 10 output (DOMAIN §2.13): two or three fair ways to pay, one of them recommended.</summary>
+/// <summary>Stage 10 output (DOMAIN §2.13): three fair ways to pay, one of them recommended.</summary>
 /// <remarks>
 /// Diverges from the original's free-text recommended_default: each plan carries is_recommended (the flag the original
-/// UI already looked for), and exactly one must be true.
+/// UI already looked for), and exactly one must be true. Diverges from the original's two or three plans: code computes
+/// all three from the offer price (docs/consistency.md), so the count is fixed.
 /// </remarks>
 public sealed record PaymentPlans
 {
-    [Description("Two or three plans; the first is pay-in-full.")]
-    [Length(2, 3)]
+    [Description("Three plans: pay-in-full, then 3 and 6 monthly payments.")]
+    [Length(3, 3)]
     [JsonPropertyName("payment_plans")]
     public IReadOnlyList<PaymentPlan> Plans { get; init; } = [];
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MarketIntel.Pipeline.Consistency;
 using MarketIntel.Pipeline.Models;
 using MarketIntel.Pipeline.Prompts;
 using MarketIntel.Pipeline.Validation;
@@ -27,7 +28,7 @@ public sealed class ReportSynthesisStage : ISectionedStage
     public StageOutputKind OutputKind => StageOutputKind.Markdown;
     public IReadOnlyList<int> Reads => [1, 2, 3, 4, 5];
     public int DefaultMaxTokens => 12_000;
-    public string PromptVersion => "2.0";
+    public string PromptVersion => "2.1";
     public ScoreWeights Weights => ScoreWeights.Generic;
     public JsonObject? ResponseSchema => null;
 
@@ -56,23 +57,29 @@ public sealed class ReportSynthesisStage : ISectionedStage
     public StagePrompt BuildPrompt(StageInput input, PromptOptions options)
     {
         var outline = ReportOutline.For(input);
+        var rules = ConsistencyRules.Instructions(Number, input);
         if (options.FullResearchData)
         {
-            return Compose(input, outline, p => p.DataJson("research", ResearchDigest.Full(input)));
+            return Compose(input, outline, p => p.DataJson("research", ResearchDigest.Full(input)), rules);
         }
+        // The rules quote research values in full, which no clip may shorten; only when the research is so long that
+        // even the tightest clip cannot fit them does the prompt state the rules in short form, backed by the data.
         StagePrompt? prompt = null;
-        foreach (var clip in ClipSteps)
+        foreach (var statedRules in new[] { rules, [.. ConsistencyRules.For(Number).Select(r => r.Checks)] })
         {
-            prompt = Compose(input, outline, p => ReportBrief.Write(p, input, clip));
-            if (ContextBudget.EstimateTokens(prompt.Length) <= CondensedInputBudget)
+            foreach (var clip in ClipSteps)
             {
-                break;
+                prompt = Compose(input, outline, p => ReportBrief.Write(p, input, clip), statedRules);
+                if (ContextBudget.EstimateTokens(prompt.Length) <= CondensedInputBudget)
+                {
+                    return prompt;
+                }
             }
         }
         return prompt!;
     }
 
-    private StagePrompt Compose(StageInput input, IReadOnlyList<ReportSection> outline, Action<PromptWriter> writeResearch)
+    private StagePrompt Compose(StageInput input, IReadOnlyList<ReportSection> outline, Action<PromptWriter> writeResearch, IReadOnlyList<string> rules)
     {
         var prompt = Business(input);
         prompt.Heading("Research data (stages 1-5)");
@@ -87,7 +94,8 @@ public sealed class ReportSynthesisStage : ISectionedStage
                 "The executive summary runs 300-400 words; every other section is at least a full paragraph of analysis, not a restatement of the data.",
                 "Quote buyers word for word from the data. State numbers and dollar amounts as given.",
                 "Start with the title line, the first line of the outline.",
-            ]);
+            ])
+            .Bullets(rules);
         Outline(prompt, "Report outline", outline);
         return new StagePrompt(System, prompt.ToString(), null, "ReportSynthesis");
     }
@@ -162,7 +170,8 @@ public sealed class ReportSynthesisStage : ISectionedStage
                 "Write analysis a business owner can act on, not a restatement of the data.",
                 sourcing,
                 "Start with the section's heading, the first line of the outline. Write this section only: no report title, no other section, no closing remarks.",
-            ]);
+            ])
+            .Bullets(ConsistencyRules.ReportRulesFor(part.Outline).Select(r => r.Instruction(input)).OfType<string>());
         // Starts like the whole report's outline heading, which is where the emulator looks for the fenced block.
         Outline(prompt, "Report outline for this section", part.Outline);
     }
@@ -209,6 +218,10 @@ public sealed class ReportSynthesisStage : ISectionedStage
             result.Error($"The section has {words:N0} words; it must have {band.Min}-{band.Max}. Tighten the prose.");
         }
         ReportValidator.Validate(content, part.Outline, result, "The section");
+        foreach (var error in ConsistencyRules.ReportRulesFor(part.Outline).SelectMany(r => r.Errors(content, null, input)))
+        {
+            result.Error(error);
+        }
         foreach (var heading in ReportValidator.ForeignTopHeadings(content, part.Outline))
         {
             result.Error($"The section contains the heading \"{heading}\", which is not part of it; write only \"{part.Heading.Heading}\" and its sub-sections.");
@@ -248,6 +261,10 @@ public sealed class ReportSynthesisStage : ISectionedStage
             result.Error($"The report has {words:N0} words; it must have {ReportValidator.MinWords:N0}-{ReportValidator.MaxWords:N0}.");
         }
         ReportValidator.Validate(content, ReportOutline.For(input), result);
+        foreach (var error in ConsistencyRules.ReportErrors(content, input))
+        {
+            result.Error(error);
+        }
         return result.Build(content.Length, words);
     }
 }
