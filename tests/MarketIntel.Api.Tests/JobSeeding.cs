@@ -113,6 +113,14 @@ internal static class StageOutputs
                     tiers[i]!["price"] = prices[i];
                     tiers[i]!["is_recommended"] = i == 1;
                 }
+                // The plans are computed from tier 2's price, as the stage's prompt fixes them.
+                var plans = instance["payment_plans"]!.AsArray();
+                var terms = MarketIntel.Pipeline.Consistency.OfferPricing.Plans(prices[1]);
+                for (var i = 0; i < plans.Count; i++)
+                {
+                    plans[i]!["structure"] = terms[i].Structure;
+                    plans[i]!["total_cost"] = terms[i].Total;
+                }
                 string[] types = ["pain-based", "desire-based", "curiosity"];
                 var messages = instance["marketing_messages"]!.AsArray();
                 for (var i = 0; i < messages.Count; i++)
