@@ -18,7 +18,7 @@ public sealed class RedisServerResource(string name, string workingDirectory)
 public static class MarketIntelHostingExtensions
 {
     /// <summary>
-    /// Redis under <paramref name="name"/> (DESIGN §10). Publish mode always describes a container. In run mode a container
+    /// Redis under <paramref name="name"/> (docs/architecture.md §8). Publish mode always describes a container. In run mode a container
     /// is used only when a container runtime answers; otherwise <c>redis-server</c> runs as an executable with an
     /// append-only file under <c>.data/redis</c> (git-ignored), so a restart loses no job.
     /// </summary>

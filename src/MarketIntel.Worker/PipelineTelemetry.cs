@@ -4,7 +4,7 @@ using MarketIntel.Pipeline.Routing;
 
 namespace MarketIntel.Worker;
 
-/// <summary>The worker's traces and metrics (source and meter <c>MarketIntel</c>, DESIGN §9).</summary>
+/// <summary>The worker's traces and metrics (source and meter <c>MarketIntel</c>, docs/architecture.md §7).</summary>
 public sealed class PipelineTelemetry : IDisposable
 {
     public const string Name = Microsoft.Extensions.Hosting.Extensions.MarketIntelTelemetryName;

@@ -5,7 +5,7 @@ using MarketIntel.Pipeline.Validation;
 
 namespace MarketIntel.Pipeline.Tests;
 
-/// <summary>What all offer stages share: registration, reads, budgets and weights (DOMAIN §2.0, §2.1, §3.5).</summary>
+/// <summary>What all offer stages share: registration, reads, budgets and weights (docs/domain.md §2.0, §2.1, §3.5).</summary>
 public class OfferStagesTests
 {
     private static readonly Dictionary<int, string> ValueStack = new() { [8] = ValueStackStageTests.ValidOutput };

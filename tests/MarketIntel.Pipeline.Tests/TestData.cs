@@ -30,7 +30,7 @@ internal static class TestData
         CompetitorsOffers = "BetterUp ($3k-$5k/yr), Torch, The Muse coaching",
     };
 
-    /// <summary>The offer form's test fill (DOMAIN Appendix B.2), with valid values.</summary>
+    /// <summary>The offer form's test fill (docs/domain.md §8), with valid values.</summary>
     public static OfferPreferences Preferences { get; } = new()
     {
         StrategicPriorities = ["maximize_conversion_rate", "maximize_average_order_value", "build_trust_authority"],

@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace MarketIntel.Worker.Tests;
 
 /// <summary>
-/// Cost ceilings (DESIGN §5 budgets) through a real worker host: once a job's spend reaches Budgets:PerJobCostUsd, or a
+/// Cost ceilings (docs/architecture.md §4.3 budgets) through a real worker host: once a job's spend reaches Budgets:PerJobCostUsd, or a
 /// provider's spend today reaches Budgets:DailyCostUsdPerProvider, the next stage fails with the reason and no model
 /// call is made.
 /// </summary>

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace MarketIntel.Worker.Tests;
 
-/// <summary>Full jobs through a real worker while the emulator misbehaves (DESIGN §5, issue "Models" done-when).</summary>
+/// <summary>Full jobs through a real worker while the emulator misbehaves (docs/architecture.md §4, issue "Models" done-when).</summary>
 public sealed class FaultToleranceTests : RedisAndEmulatorTest
 {
     private const string Llama31 = "@cf/meta/llama-3.1-70b-instruct";

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MarketIntel.Worker.Tests;
 
-/// <summary>The queue-depth gauge and the rollback counter of meter MarketIntel (DESIGN §9), read with a MeterListener.</summary>
+/// <summary>The queue-depth gauge and the rollback counter of meter MarketIntel (docs/architecture.md §7), read with a MeterListener.</summary>
 public sealed class OperationalMetricsTests : RedisAndEmulatorTest
 {
     [Fact]

@@ -50,7 +50,7 @@ public sealed record EvaluationView(
     EvaluationResult? Result);
 
 /// <summary>
-/// Evaluation runs (DESIGN §7, §8): queue a run of the sample suite on a routing, follow it, compare two finished runs.
+/// Evaluation runs (docs/architecture.md §5, §6): queue a run of the sample suite on a routing, follow it, compare two finished runs.
 /// Admin routes: every endpoint needs the admin API key. Bodies and answers use the snake_case JSON of result files, so
 /// a downloaded result is the file <c>eval compare</c> reads.
 /// </summary>

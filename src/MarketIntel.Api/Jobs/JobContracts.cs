@@ -9,7 +9,7 @@ namespace MarketIntel.Api.Jobs;
 
 /// <summary>
 /// Body of <c>POST /api/jobs</c>. The envelope is camelCase like the rest of the API; the profile and preferences keep
-/// the snake_case field names of the original's data format (DOMAIN §1.4-1.5).
+/// the snake_case field names of the original's data format (docs/domain.md §1.4-1.5).
 /// </summary>
 /// <param name="Kind">research (stages 1-6), offer (7-13 from a finished research job) or full (1-13).</param>
 public sealed record CreateJobRequest(

@@ -10,7 +10,7 @@ namespace MarketIntel.Api.Jobs;
 
 public static partial class JobsApi
 {
-    /// <summary>The research stages whose outputs a user may edit (DOMAIN §9 D10); the report (6) is regenerated instead.</summary>
+    /// <summary>The research stages whose outputs a user may edit (docs/domain.md §9 D10); the report (6) is regenerated instead.</summary>
     private const int LastEditableStage = 5;
 
     private static IEndpointRouteBuilder MapStageEdits(this IEndpointRouteBuilder jobs)

@@ -27,7 +27,7 @@ public sealed record EmergencyRollbackRequest
 public sealed record PhasesResponse(IReadOnlyList<PhaseView> Phases, int? NextPhase, IReadOnlyList<string> NextBlockedBy);
 
 /// <summary>
-/// The rollout admin API (DESIGN §5): the phases with their state and what blocks them, applying a phase, and the
+/// The rollout admin API (docs/architecture.md §4.5): the phases with their state and what blocks them, applying a phase, and the
 /// emergency rollback to the last known-good routing. All routes need the admin API key; the actor is the X-Actor header.
 /// </summary>
 public static class RolloutApi

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace MarketIntel.Api.Routing;
 
 /// <summary>
-/// The routing admin API (DESIGN §5, §8): read the active routing, change one stage, read the history, roll back. Every
+/// The routing admin API (docs/architecture.md §4.4, §6): read the active routing, change one stage, read the history, roll back. Every
 /// change is a new version in <see cref="RoutingStore"/> with who, when, why and the diff; workers pick it up on their
 /// next stage call. All routes need the admin API key.
 /// </summary>

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace MarketIntel.Pipeline.Evaluation;
 
 /// <summary>
-/// The bar a candidate must clear per stage (configuration section <c>Evaluation:Gates</c>; DOMAIN §7.2 success goals).
+/// The bar a candidate must clear per stage (configuration section <c>Evaluation:Gates</c>; docs/domain.md §7.2 success goals).
 /// </summary>
 public sealed class EvaluationGates
 {

@@ -2,7 +2,7 @@ namespace MarketIntel.Pipeline.Models;
 
 /// <summary>
 /// Fits a request into a model's context window (input and output share it). Fixes the original's stage 6 budget
-/// (DOMAIN §4.3, §9 D9): no floor that can overflow the window; a request that cannot fit fails before any call.
+/// (docs/domain.md §4.3, §9 D9): no floor that can overflow the window; a request that cannot fit fails before any call.
 /// </summary>
 public static class ContextBudget
 {

@@ -3,7 +3,7 @@ using MarketIntel.Pipeline.Validation;
 namespace MarketIntel.Pipeline.Profiles;
 
 /// <summary>
-/// The 19-field business profile a user submits (DOMAIN §1.4). Values are strings, as the form sends them; enums are
+/// The 19-field business profile a user submits (docs/domain.md §1.4). Values are strings, as the form sends them; enums are
 /// checked by <see cref="Validate"/> so that a wrong value becomes a field error rather than a parse failure.
 /// </summary>
 public sealed record BusinessProfile
@@ -69,7 +69,7 @@ public sealed record BusinessProfile
         return errors;
     }
 
-    /// <summary>Soft hints of the form (DOMAIN §1.4): worth showing, never blocking.</summary>
+    /// <summary>Soft hints of the form (docs/domain.md §1.4): worth showing, never blocking.</summary>
     public IReadOnlyList<string> QualityHints()
     {
         var hints = new List<string>();

@@ -2,7 +2,7 @@ using MarketIntel.Pipeline.Validation;
 
 namespace MarketIntel.Pipeline.Profiles;
 
-/// <summary>What the user wants from the offer (DOMAIN §1.5), validated with the form's rules.</summary>
+/// <summary>What the user wants from the offer (docs/domain.md §1.5), validated with the form's rules.</summary>
 public sealed record OfferPreferences
 {
     public IReadOnlyList<string> StrategicPriorities { get; init; } = [];

@@ -1,7 +1,7 @@
 namespace MarketIntel.Pipeline.Prompts;
 
 /// <summary>
-/// Pulls the JSON object out of a model's reply, tolerating code fences and prose around it (DOMAIN §9 D7): the first
+/// Pulls the JSON object out of a model's reply, tolerating code fences and prose around it (docs/domain.md §9 D7): the first
 /// <c>{</c> opens the answer and its matching brace, found outside string literals, closes it.
 /// </summary>
 public static class ModelOutputParser

@@ -12,13 +12,13 @@ namespace MarketIntel.Pipeline.Prompts;
 
 /// <summary>
 /// The research (stages 1-5) as later stages read it. <see cref="Condensed"/> is the compact plain-text summary of
-/// DOMAIN §4.1 for 24K-context models; unlike the original it reads the nested records the stages really produce, so
-/// no insight degrades to "N/A" (DOMAIN §9 D1). Every value is clipped, so the summary stays under
+/// docs/domain.md §4.1 for 24K-context models; unlike the original it reads the nested records the stages really produce, so
+/// no insight degrades to "N/A" (docs/domain.md §9 D1). Every value is clipped, so the summary stays under
 /// <see cref="MaxTokens"/> whatever the models wrote. <see cref="Full"/> is everything, for long-context models.
 /// </summary>
 public static class ResearchDigest
 {
-    /// <summary>Leaves an offer stage room for its instructions and output in a 24K window (DOMAIN §4.1).</summary>
+    /// <summary>Leaves an offer stage room for its instructions and output in a 24K window (docs/domain.md §4.1).</summary>
     public const int MaxTokens = 850;
 
     /// <summary>The essentials of stages 1-5 as labelled plain text, under <see cref="MaxTokens"/> estimated tokens.</summary>
@@ -83,7 +83,7 @@ public static class ResearchDigest
         return text.ToString().TrimEnd();
     }
 
-    /// <summary>All five outputs, keyed as the original's CompleteResearchData (DOMAIN §1.6).</summary>
+    /// <summary>All five outputs, keyed as the original's CompleteResearchData (docs/domain.md §1.6).</summary>
     public static JsonObject Full(StageInput input) => new()
     {
         ["stage1_market_analysis"] = JsonNode.Parse(input.RawOutput(1)),

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace MarketIntel.Pipeline.Rollout;
 
 /// <summary>
-/// The progressive rollout as data (DESIGN §5, DOMAIN §7.2), section <c>Rollout</c>: the phases, how long each one soaks,
+/// The progressive rollout as data (docs/architecture.md §4.5, docs/domain.md §7.2), section <c>Rollout</c>: the phases, how long each one soaks,
 /// the canary's traffic share and the thresholds that roll a canary back automatically.
 /// </summary>
 public sealed class RolloutOptions

@@ -10,7 +10,7 @@ public enum StageOutputKind
     Markdown,
 }
 
-/// <summary>What kind of thinking a stage asks for (DOMAIN §2.0); informs defaults, never behaviour.</summary>
+/// <summary>What kind of thinking a stage asks for (docs/domain.md §2.0); informs defaults, never behaviour.</summary>
 public enum StageType
 {
     Analytical,
@@ -33,7 +33,7 @@ public interface IStage
     /// <summary>Stages whose outputs this stage reads; they are also its edges in the DAG.</summary>
     IReadOnlyList<int> Reads { get; }
 
-    /// <summary>Output tokens the stage needs by default (DOMAIN §2.0); routing may override.</summary>
+    /// <summary>Output tokens the stage needs by default (docs/domain.md §2.0); routing may override.</summary>
     int DefaultMaxTokens { get; }
 
     /// <summary>Changes whenever the prompt's wording changes, so cached outputs of an older prompt are not reused.</summary>

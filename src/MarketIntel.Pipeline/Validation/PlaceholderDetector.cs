@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace MarketIntel.Pipeline.Validation;
 
 /// <summary>
-/// Finds template gaps a model left in its answer. Fixes the original's detector (DOMAIN §3.2, §9 D3): every check is
+/// Finds template gaps a model left in its answer. Fixes the original's detector (docs/domain.md §3.2, §9 D3): every check is
 /// stateless (no global-flag regex, so the same text always gives the same answer), bare TBD/TODO count, and a legitimate
 /// ellipsis in prose does not — only a value that is nothing but an ellipsis, or a bracketed "[...]", does. Bracketed
 /// Title-Case phrases of one to four words ("[Offer Name]", "[Your Company]") are template slots too, unless they are the

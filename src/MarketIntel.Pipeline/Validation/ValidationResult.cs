@@ -14,7 +14,7 @@ public sealed record ValidationResult(
 
 public sealed record ValidationMetrics(int FieldCount, int PlaceholderCount, int EmptyFieldCount, int ResponseLength, int? WordCount = null);
 
-/// <summary>Per-stage weights of the quality score (DOMAIN §3.5).</summary>
+/// <summary>Per-stage weights of the quality score (docs/domain.md §3.5).</summary>
 public readonly record struct ScoreWeights(int Error, int Warning)
 {
     public static readonly ScoreWeights Generic = new(10, 5);

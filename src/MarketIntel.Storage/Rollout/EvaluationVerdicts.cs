@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace MarketIntel.Storage.Rollout;
 
-/// <summary>Whether the candidate routing of a phase passed its evaluation (DESIGN §7): null when none was recorded.</summary>
+/// <summary>Whether the candidate routing of a phase passed its evaluation (docs/architecture.md §5): null when none was recorded.</summary>
 public interface IEvaluationVerdicts
 {
     Task<bool?> PassedForPhaseAsync(int phase);

@@ -20,7 +20,7 @@ public sealed record PhaseView(
     int Number, string Name, IReadOnlyList<int> Stages, string TargetModel, PhaseState State, IReadOnlyList<string> Blockers);
 
 /// <summary>
-/// The rollout's state machine (DESIGN §5): pending → canary → soaking → complete, or rolled_back. Applying a phase
+/// The rollout's state machine (docs/architecture.md §4.5): pending → canary → soaking → complete, or rolled_back. Applying a phase
 /// checks the prerequisites and puts its target on canary; <see cref="TickAsync"/> (run by the worker's monitor) rolls a
 /// broken canary back, promotes a healthy one after the soak period and completes a soaked phase. All time comes from the
 /// injected <see cref="TimeProvider"/>.

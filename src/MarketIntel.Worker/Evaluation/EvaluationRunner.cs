@@ -20,7 +20,7 @@ public sealed class EvaluationRunnerOptions
 }
 
 /// <summary>
-/// Runs an evaluation (DESIGN §7): every sample of the suite (or the requested subset) through all stages in DAG order,
+/// Runs an evaluation (docs/architecture.md §5): every sample of the suite (or the requested subset) through all stages in DAG order,
 /// N trials each, through the same <see cref="StageRunner"/> that serves users, with the cache bypassed and the routing
 /// of the request (baseline = the active routing's stable models). A stage that fails counts as an error of that
 /// stage; the stages that read it are skipped in that trial and counted as not run. Queued on the job stream and run by

@@ -22,7 +22,7 @@ public sealed class WorkerOptions
 }
 
 /// <summary>
-/// Consumes the job stream as a member of the worker group (DESIGN §4). New entries are read with XREADGROUP; entries
+/// Consumes the job stream as a member of the worker group (docs/architecture.md §2.2). New entries are read with XREADGROUP; entries
 /// left pending by a dead worker are taken over with XAUTOCLAIM. While a job runs, its entry is re-claimed by this
 /// worker periodically (so it never looks idle) and a lease in Redis keeps a second worker from running it twice.
 /// </summary>

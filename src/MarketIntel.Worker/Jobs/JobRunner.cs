@@ -8,7 +8,7 @@ using MarketIntel.Worker.Stages;
 namespace MarketIntel.Worker.Jobs;
 
 /// <summary>
-/// Runs a job's stages as a DAG (DESIGN §3): every stage whose inputs are ready starts at once. Resumable: stages that
+/// Runs a job's stages as a DAG (docs/architecture.md §2.3): every stage whose inputs are ready starts at once. Resumable: stages that
 /// already succeeded (in this or an earlier run of the job) are taken from their stored output, never run again.
 /// </summary>
 public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTelemetry telemetry, TimeProvider time, ILogger<JobRunner> logger)

@@ -66,7 +66,7 @@ public sealed class EmulatorOptions
     public string BaseUrl { get; init; } = "http://model-emulator";
 }
 
-/// <summary>Provider-call resilience (DESIGN §5); defaults suit Workers AI, tests shorten the delays.</summary>
+/// <summary>Provider-call resilience (docs/architecture.md §4.2); defaults suit Workers AI, tests shorten the delays.</summary>
 public sealed class ModelResilienceOptions
 {
     public const string SectionName = "ModelResilience";

@@ -40,7 +40,7 @@ public sealed class StageFailedException(string message, IReadOnlyList<StageAtte
 }
 
 /// <summary>
-/// Runs one stage (DESIGN §3): resolve the route, build the prompt within the model's window, serve from the cache or
+/// Runs one stage (docs/architecture.md §2.4): resolve the route, build the prompt within the model's window, serve from the cache or
 /// call the model, parse, validate, re-ask with the validator's errors, fall back to the stable model when a candidate
 /// fails, and record every attempt. The same runner serves user jobs and evaluations.
 /// </summary>
@@ -468,7 +468,7 @@ public sealed class StageRunnerOptions
 {
     public const string SectionName = "Stages";
 
-    /// <summary>How often a stage is re-asked with the validator's errors before it fails (DESIGN §3: once or twice).</summary>
+    /// <summary>How often a stage is re-asked with the validator's errors before it fails (docs/architecture.md §2.4: once or twice).</summary>
     [System.ComponentModel.DataAnnotations.Range(0, 2)]
     public int MaxReasks { get; init; } = 2;
 

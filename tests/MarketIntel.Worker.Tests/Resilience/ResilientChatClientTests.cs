@@ -11,7 +11,7 @@ using Polly.Timeout;
 namespace MarketIntel.Worker.Tests.Resilience;
 
 /// <summary>
-/// The provider resilience rules of DESIGN §5 on <see cref="ResilientChatClient"/>, against a scripted inner client and
+/// The provider resilience rules of docs/architecture.md §4.2 on <see cref="ResilientChatClient"/>, against a scripted inner client and
 /// a fake clock: what is retried, how long it waits, per-attempt timeouts, the breaker and the rate limiter.
 /// Nothing here depends on how fast the machine is.
 /// </summary>

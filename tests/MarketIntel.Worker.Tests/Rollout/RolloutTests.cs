@@ -11,7 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace MarketIntel.Worker.Tests.Rollout;
 
-/// <summary>The progressive rollout (DESIGN §5, DOMAIN §7) against a real Redis: prerequisites, approval, the phase lifecycle
+/// <summary>The progressive rollout (docs/architecture.md §4.5, docs/domain.md §7) against a real Redis: prerequisites, approval, the phase lifecycle
 /// on a fake clock, automatic canary rollback with real jobs through a real worker, emergency rollback.</summary>
 public sealed class RolloutTests : IAsyncLifetime
 {

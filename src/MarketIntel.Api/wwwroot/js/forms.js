@@ -91,7 +91,7 @@ export function validateProfileFields(fields, values) {
   return errors;
 }
 
-/** Soft hints (DOMAIN §1.4): shown, never blocking. */
+/** Soft hints (docs/domain.md §1.4): shown, never blocking. */
 export function profileHints(values) {
   const hints = {};
   if ((values.current_offer_description ?? '').trim().length < 100) {
@@ -181,7 +181,7 @@ export function showErrors(form, errors) {
   return unmatched;
 }
 
-// ---- Offer preferences (DOMAIN §1.5) ----
+// ---- Offer preferences (docs/domain.md §1.5) ----
 
 export const PRIORITIES = [
   ['maximize_conversion_rate', 'Maximise conversion rate'],

@@ -1,4 +1,4 @@
-// Offer: the preferences form (DOMAIN §1.5) for a finished research job, then the offer as cards per stage 7-13,
+// Offer: the preferences form (docs/domain.md §1.5) for a finished research job, then the offer as cards per stage 7-13,
 // filled in as the stages succeed, with the same exports as the report page (copy as Markdown, Markdown, HTML, JSON).
 // All model text goes in as text; the exported Markdown is copied, never parsed here.
 import { el, api, announce, problemText, clear, param, isJobId, followJob, formatMoney, STAGE_NAMES } from './common.js';

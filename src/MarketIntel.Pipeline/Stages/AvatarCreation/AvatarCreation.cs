@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace MarketIntel.Pipeline.Stages.AvatarCreation;
 
-/// <summary>Stage 4 output (DOMAIN §2.6, declared shape): one named, realistic Power-4% customer.</summary>
+/// <summary>Stage 4 output (docs/domain.md §2.6, declared shape): one named, realistic Power-4% customer.</summary>
 public sealed record AvatarCreation
 {
     [Description("A realistic first and last name.")]

@@ -5,7 +5,7 @@ namespace MarketIntel.Pipeline.Stages.AvatarCreation;
 
 /// <summary>
 /// Stage 4 — Avatar Creation: one named Power-4% customer, their day, triggers and communities. Protected in routing:
-/// the largest schema of the pipeline, and the stage that broke the last model upgrade (DOMAIN §0.10).
+/// the largest schema of the pipeline, and the stage that broke the last model upgrade (docs/domain.md §7.1).
 /// </summary>
 public sealed class AvatarCreationStage : JsonStage<AvatarCreation>
 {
@@ -65,7 +65,7 @@ public sealed class AvatarCreationStage : JsonStage<AvatarCreation>
 
     protected override void ValidateContent(AvatarCreation output, StageInput input, ValidationBuilder result)
     {
-        // The original asked for a 100-150-word day but never measured it (DOMAIN §4.4).
+        // The original asked for a 100-150-word day but never measured it (docs/domain.md §4.4).
         var day = output.DayInLife;
         foreach (var (path, text) in new[]
         {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketIntel.Pipeline.Stages.BuyerPsychology;
 
-/// <summary>Stage 2 output (DOMAIN §2.4, declared shape): how the buyers talk, what they fear, want and fight with.</summary>
+/// <summary>Stage 2 output (docs/domain.md §2.4, declared shape): how the buyers talk, what they fear, want and fight with.</summary>
 public sealed record BuyerPsychology
 {
     [Description("Verbatim phrases buyers use when they talk about this problem.")]

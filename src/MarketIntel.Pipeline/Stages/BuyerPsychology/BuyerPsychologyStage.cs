@@ -61,7 +61,7 @@ public sealed class BuyerPsychologyStage : JsonStage<BuyerPsychology>
         ContentRules.WarnOnRepeats(result, "top_desires", output.TopDesires.Select(d => d.Name));
         ContentRules.WarnOnRepeats(result, "buyer_language", output.BuyerLanguage.Select(b => b.ExactPhrase));
 
-        // The stage exists to get past surface fears (DOMAIN §2.4); a list of nothing but surface fears missed the point.
+        // The stage exists to get past surface fears (docs/domain.md §2.4); a list of nothing but surface fears missed the point.
         if (output.TopFears.Count > 0 && output.TopFears.All(f => f.IsSurfaceFear))
         {
             result.Warning("top_fears lists only surface fears; at least one should be the deeper fear underneath.");

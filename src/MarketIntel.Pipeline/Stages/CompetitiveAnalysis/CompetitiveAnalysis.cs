@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketIntel.Pipeline.Stages.CompetitiveAnalysis;
 
-/// <summary>Stage 3 output (DOMAIN §2.5, declared shape): who else sells to these buyers and where this business wins.</summary>
+/// <summary>Stage 3 output (docs/domain.md §2.5, declared shape): who else sells to these buyers and where this business wins.</summary>
 public sealed record CompetitiveAnalysis
 {
     [Description("The three most direct competitors.")]

@@ -69,7 +69,7 @@ public sealed class CompetitiveAnalysisStage : JsonStage<CompetitiveAnalysis>
                 result.Warning($"competitors[{i}].price_point has no figure ('{FieldRules.Truncate(price)}').");
             }
         }
-        // The original never looked at these lists at all (DOMAIN §2.5); a repeated item is a lost one.
+        // The original never looked at these lists at all (docs/domain.md §2.5); a repeated item is a lost one.
         ContentRules.WarnOnRepeats(result, "positioning_gaps", output.PositioningGaps);
         ContentRules.WarnOnRepeats(result, "differentiation_opportunities", output.DifferentiationOpportunities);
         ContentRules.WarnOnRepeats(result, "why_business_wins", output.WhyBusinessWins);

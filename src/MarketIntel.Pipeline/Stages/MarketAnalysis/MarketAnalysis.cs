@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace MarketIntel.Pipeline.Stages.MarketAnalysis;
 
-/// <summary>Stage 1 output (DOMAIN §2.3): is the market worth entering, and who in it will pay the premium.</summary>
+/// <summary>Stage 1 output (docs/domain.md §2.3): is the market worth entering, and who in it will pay the premium.</summary>
 public sealed record MarketAnalysis
 {
     [Description("Annual growth rate with its period, e.g. \"11.5% annually (2024-2025)\".")]

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketIntel.Pipeline.Stages.OfferDesign;
 
-/// <summary>Stage 5 output (DOMAIN §2.7, declared shape): the core offer, three tiers, messages, guarantee and launch.</summary>
+/// <summary>Stage 5 output (docs/domain.md §2.7, declared shape): the core offer, three tiers, messages, guarantee and launch.</summary>
 public sealed record OfferDesign
 {
     public CoreOffer CoreOffer { get; init; } = new();

@@ -9,7 +9,7 @@ public sealed class OfferDesignStage : JsonStage<OfferDesign>
     public const int MessagesPerType = 5;
     public static readonly IReadOnlyList<string> MessageTypes = ["pain-based", "desire-based", "curiosity"];
 
-    /// <summary>Tier 1 and tier 3 relative to tier 2 (DOMAIN §2.7 asks 40-50 % and 150-200 %; these bounds leave some slack).</summary>
+    /// <summary>Tier 1 and tier 3 relative to tier 2 (docs/domain.md §2.7 asks 40-50 % and 150-200 %; these bounds leave some slack).</summary>
     public const decimal GatewayMinShare = 0.30m, GatewayMaxShare = 0.60m, PremiumMinShare = 1.40m, PremiumMaxShare = 2.20m;
 
     public override int Number => 5;
@@ -85,7 +85,7 @@ public sealed class OfferDesignStage : JsonStage<OfferDesign>
                 }
             }
         }
-        // Length targets the original stated but never measured (DOMAIN §4.4).
+        // Length targets the original stated but never measured (docs/domain.md §4.4).
         var offLength = output.MarketingMessages
             .Select((m, i) => (Index: i, Words: ContentRules.WordCount(m.Headline)))
             .Where(m => m.Words is > 0 and (< 10 or > 15))

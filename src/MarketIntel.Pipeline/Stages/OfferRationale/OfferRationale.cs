@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketIntel.Pipeline.Stages.OfferRationale;
 
-/// <summary>Stage 7 output (DOMAIN §2.10): three differently angled positionings of the offer and the one to lead with.</summary>
+/// <summary>Stage 7 output (docs/domain.md §2.10): three differently angled positionings of the offer and the one to lead with.</summary>
 /// <remarks>
 /// Diverges from the original, which used three keys option_1/option_2/option_3 and recommended one by key name: a list
 /// of exactly three shares one item schema, and the recommendation becomes a 1-based index the schema can range-check.

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace MarketIntel.Pipeline.Stages.PaymentPlans;
 
-/// <summary>Stage 10 output (DOMAIN §2.13): three fair ways to pay, one of them recommended.</summary>
+/// <summary>Stage 10 output (docs/domain.md §2.13): three fair ways to pay, one of them recommended.</summary>
 /// <remarks>
 /// Diverges from the original's free-text recommended_default: each plan carries is_recommended (the flag the original
 /// UI already looked for), and exactly one must be true. Diverges from the original's two or three plans: code computes

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketIntel.Pipeline.Stages.PowerGuarantee;
 
-/// <summary>Stage 12 output (DOMAIN §2.15): three guarantees from cautious to bold, and the one that fits the user.</summary>
+/// <summary>Stage 12 output (docs/domain.md §2.15): three guarantees from cautious to bold, and the one that fits the user.</summary>
 public sealed record PowerGuarantee
 {
     [Description("Exactly three guarantees: one low, one moderate, one high risk to the business.")]

@@ -6,7 +6,7 @@ namespace MarketIntel.Pipeline.Stages.PowerGuarantee;
 /// <summary>Stage 12 — Power Guarantee: a low-, a moderate- and a high-risk guarantee; the user's tolerance picks one.</summary>
 public sealed class PowerGuaranteeStage : JsonStage<PowerGuarantee>
 {
-    /// <summary>The risk level a guarantee should carry for each tolerance the user can choose (DOMAIN §1.5, §2.15).</summary>
+    /// <summary>The risk level a guarantee should carry for each tolerance the user can choose (docs/domain.md §1.5, §2.15).</summary>
     private static readonly IReadOnlyDictionary<string, string> RiskFor = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["conservative"] = "low",

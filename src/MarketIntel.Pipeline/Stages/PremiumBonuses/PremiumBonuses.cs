@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketIntel.Pipeline.Stages.PremiumBonuses;
 
-/// <summary>Stage 11 output (DOMAIN §2.14): quickly delivered bonuses that make the offer harder to refuse.</summary>
+/// <summary>Stage 11 output (docs/domain.md §2.14): quickly delivered bonuses that make the offer harder to refuse.</summary>
 public sealed record PremiumBonuses
 {
     [Description("Three to five bonuses.")]

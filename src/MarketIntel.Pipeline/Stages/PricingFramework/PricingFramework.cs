@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketIntel.Pipeline.Stages.PricingFramework;
 
-/// <summary>Stage 9 output (DOMAIN §2.12): one price inside the user's range and how to present it.</summary>
+/// <summary>Stage 9 output (docs/domain.md §2.12): one price inside the user's range and how to present it.</summary>
 public sealed record PricingFramework
 {
     [Description("The price to charge, in US dollars (number only), inside the user's comfortable range.")]

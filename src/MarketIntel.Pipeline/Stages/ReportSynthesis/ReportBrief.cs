@@ -4,7 +4,7 @@ namespace MarketIntel.Pipeline.Stages.ReportSynthesis;
 
 /// <summary>
 /// Stages 1-5 as labelled values for a 24K-context report prompt: every field the report uses, read from the nested
-/// records (no "Not specified" for data that exists, DOMAIN §2.8, §9 D9), each value clipped to <c>clip</c> characters.
+/// records (no "Not specified" for data that exists, docs/domain.md §2.8, §9 D9), each value clipped to <c>clip</c> characters.
 /// One block per topic, so each report section is given only the blocks it writes about.
 /// </summary>
 internal static class ReportBrief

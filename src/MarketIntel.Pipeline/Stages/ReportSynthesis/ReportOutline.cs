@@ -8,7 +8,7 @@ public sealed record ReportTable(IReadOnlyList<string> Columns, int Rows)
     public string Header => string.Join(" | ", Columns);
 }
 
-/// <summary>One heading of the report skeleton (DOMAIN §2.8), optionally with a required table.</summary>
+/// <summary>One heading of the report skeleton (docs/domain.md §2.8), optionally with a required table.</summary>
 public sealed record ReportSection(int Level, string Title, ReportTable? Table = null)
 {
     public string Heading => $"{new string('#', Level)} {Title}";

@@ -7,7 +7,7 @@ using MarketIntel.Pipeline.Validation;
 namespace MarketIntel.Pipeline.Stages.ReportSynthesis;
 
 /// <summary>
-/// Stage 6 — Report Synthesis: the Markdown market-intelligence report of DOMAIN §2.8, written from stages 1-5 and
+/// Stage 6 — Report Synthesis: the Markdown market-intelligence report of docs/domain.md §2.8, written from stages 1-5 and
 /// checked against the same outline the prompts show. It is written in parts (<see cref="ReportPlan"/>): the eight
 /// numbered sections side by side, each from only the research it covers, then the executive summary from them; code
 /// adds the title and the appendix and assembles the whole. <see cref="BuildPrompt"/> still asks for the whole report

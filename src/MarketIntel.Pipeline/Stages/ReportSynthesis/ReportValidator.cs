@@ -6,7 +6,7 @@ namespace MarketIntel.Pipeline.Stages.ReportSynthesis;
 /// <summary>
 /// Judges a stage 6 report against its outline: the H1 first, every heading in order, no empty leaf section, each
 /// required table with its header and rows, the word count, and no placeholders. The original validated the report as
-/// a JSON object and so always failed it (DOMAIN §3.6, §9 D3).
+/// a JSON object and so always failed it (docs/domain.md §3.6, §9 D3).
 /// </summary>
 public static partial class ReportValidator
 {

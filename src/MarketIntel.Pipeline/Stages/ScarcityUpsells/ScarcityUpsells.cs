@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketIntel.Pipeline.Stages.ScarcityUpsells;
 
-/// <summary>Stage 13 output (DOMAIN §2.16): checkout order bumps, post-purchase upsells and honest scarcity.</summary>
+/// <summary>Stage 13 output (docs/domain.md §2.16): checkout order bumps, post-purchase upsells and honest scarcity.</summary>
 public sealed record ScarcityUpsells
 {
     [Description("Exactly three checkout add-ons: a quick-start, a premium upgrade and a complementary tool.")]

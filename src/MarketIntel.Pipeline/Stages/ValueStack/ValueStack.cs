@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MarketIntel.Pipeline.Stages.ValueStack;
 
-/// <summary>Stage 8 output (DOMAIN §2.11): the tangible components of the offer and what each is worth to the buyer.</summary>
+/// <summary>Stage 8 output (docs/domain.md §2.11): the tangible components of the offer and what each is worth to the buyer.</summary>
 public sealed record ValueStack
 {
     [Description("Five to seven components that together deliver the transformation.")]
