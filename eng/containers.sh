@@ -141,9 +141,10 @@ service_images() {
   log "service images on $base_image"
   local p
   for p in Api Worker ModelEmulator; do
+    # Its own build and intermediate folders: eng/test.sh runs this while other tests use the projects' bin folders.
     dotnet publish "src/MarketIntel.$p/MarketIntel.$p.csproj" -c Release -nologo -v quiet -t:PublishContainer \
-      -p:ContainerBaseImage="$base_image" -p:ContainerRegistry="$registry" -p:ContainerImageTag=latest \
-      -o "$state/publish/$p"
+      --artifacts-path "$state/build" \
+      -p:ContainerBaseImage="$base_image" -p:ContainerRegistry="$registry" -p:ContainerImageTag=latest
   done
 }
 
