@@ -7,7 +7,8 @@
 #   eng/containers.sh smoke     /health, then one research job to "succeeded" with both workers in the queue's group
 #   eng/containers.sh down      the stack, its volumes, the podman socket and the registry
 #   eng/containers.sh compose … docker-compose with this stack's project, files and socket
-#   eng/containers.sh all       install images up smoke down
+#   eng/containers.sh kill-worker  kills the worker running a job; the job must still succeed
+#   eng/containers.sh all       images up smoke down
 #
 # Everything it writes lives under artifacts/containers (git-ignored). Podman reads its settings from there too
 # (CONTAINERS_CONF, CONTAINERS_REGISTRIES_CONF), so the machine's own container configuration is left alone, and its
@@ -277,6 +278,7 @@ smoke() {
 # the job and finish it. The killed replica is started again afterwards.
 kill_worker() {
   local job owner="" container final
+  # Resolves the Redis container once in this shell; the calls below run in subshells, which could not keep it.
   redis_cli PING >/dev/null
   job=$(submit health-menopause-nutrition)
   for _ in $(seq 100); do
@@ -297,9 +299,16 @@ kill_worker() {
     return 1
   fi
   final=$(wait_final "$job")
-  log "job $job: $final; stages run $(job_json "$job" | jq -c '[.stages[] | .attempts | length]')"
+  log "job $job: $final; attempts per stage $(job_json "$job" | jq -c '[.stages[] | .attempts | length]')"
+  # The job went through the takeover path: a worker claimed its abandoned queue entry. That may be the other replica
+  # or the killed one after its restart policy brought it back, as a new process.
+  local id claimed=""
+  for id in $(container_ids worker); do
+    if podman logs "$id" 2>&1 | grep -q "abandoned by another worker"; then claimed+=" ${id:0:12}"; fi
+  done
+  log "claimed by:${claimed:- nobody}"
   compose up -d --no-recreate --no-build worker 2>&1 | grep -v -E '^(Creating|Starting)' || true
-  [[ $final == succeeded ]]
+  [[ $final == succeeded && -n $claimed ]]
 }
 
 down() {
@@ -320,8 +329,8 @@ if (($# == 0)); then
   set -- all
 fi
 case $1 in
-  all) shift; install; images; up; trap down EXIT; smoke ;;
-  install | images | up | smoke | down | kill_worker | kill-worker)
+  all) trap down EXIT; images; up; smoke ;;
+  install | images | up | smoke | down | kill-worker)
     for step in "$@"; do "${step//-/_}"; done ;;
   compose) shift; compose "$@" ;;
   *) echo "usage: $0 [all | install | images | up | smoke | kill-worker | down | compose ARGS...]" >&2; exit 2 ;;
