@@ -4,7 +4,8 @@
 #   eng/containers.sh install   apt packages and a private podman configuration (idempotent)
 #   eng/containers.sh images    Debian base images, loopback registry, the three service images and a Redis image
 #   eng/containers.sh up        the Compose stack on loopback (api on 127.0.0.1:$MARKETINTEL_API_PORT)
-#   eng/containers.sh smoke     /health, then one research job to "succeeded" with both workers in the queue's group
+#   eng/containers.sh smoke     non-root images without secrets, /health, both workers consuming the queue, then one
+#                               research job to "succeeded"
 #   eng/containers.sh down      the stack, its volumes, the podman socket and the registry
 #   eng/containers.sh compose … docker-compose with this stack's project, files and socket
 #   eng/containers.sh kill-worker  kills the worker running a job; the job must still succeed
@@ -258,7 +259,20 @@ workers_consuming() {
   ((n >= 2 && consuming == n))
 }
 
+# The service images run as a non-root user and carry no secret in their configuration.
+check_images() {
+  local name config bad=0
+  for name in marketintel-api marketintel-worker marketintel-model-emulator; do
+    config=$(podman image inspect "$registry/$name:latest" --format '{{.Config.User}} {{json .Config.Env}}')
+    log "$name: user ${config%% *}"
+    if [[ ${config%% *} =~ ^(|0|root)(:.*)?$ ]]; then log "$name runs as root"; bad=1; fi
+    if grep -q -i -E 'apikey|apitoken|password|connectionstrings' <<<"$config"; then log "$name carries a secret setting"; bad=1; fi
+  done
+  ((bad == 0))
+}
+
 smoke() {
+  check_images
   curl -fs "http://127.0.0.1:$api_port/health" >/dev/null
   local ok=false
   for _ in $(seq 60); do
@@ -330,7 +344,7 @@ if (($# == 0)); then
 fi
 case $1 in
   all) trap down EXIT; images; up; smoke ;;
-  install | images | up | smoke | down | kill-worker)
+  install | images | check-images | up | smoke | down | kill-worker)
     for step in "$@"; do "${step//-/_}"; done ;;
   compose) shift; compose "$@" ;;
   *) echo "usage: $0 [all | install | images | up | smoke | kill-worker | down | compose ARGS...]" >&2; exit 2 ;;
