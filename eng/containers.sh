@@ -8,7 +8,8 @@
 #                               research job to "succeeded"
 #   eng/containers.sh down      the stack, its volumes, the podman socket and the registry
 #   eng/containers.sh compose … docker-compose with this stack's project, files and socket
-#   eng/containers.sh kill-worker  kills the worker running a job; the job must still succeed
+#   eng/containers.sh kill-worker  SIGKILL to the worker running a job; the job must still succeed
+#   eng/containers.sh stop-worker  SIGTERM to it: it must exit within the grace period and the job still succeed
 #   eng/containers.sh all       images up smoke down
 #
 # Everything it writes lives under artifacts/containers (git-ignored). Podman reads its settings from there too
@@ -288,10 +289,11 @@ smoke() {
   [[ $final == succeeded ]]
 }
 
-# Runs a research job, kills (SIGKILL) the worker container that holds its lease, and waits: the other worker must claim
-# the job and finish it. The killed replica is started again afterwards.
-kill_worker() {
-  local job owner="" container final
+# Runs a research job and interrupts the worker container that holds its lease: `kill` sends SIGKILL; `stop` sends
+# SIGTERM, and the worker must hand the job back and exit by itself within the 45 s grace period. Either way the job
+# must still succeed, taken over by a worker. The interrupted replica is started again afterwards.
+interrupt_worker() {
+  local how=$1 job owner="" container final since
   # Resolves the Redis container once in this shell; the calls below run in subshells, which could not keep it.
   redis_cli PING >/dev/null
   job=$(submit health-menopause-nutrition)
@@ -303,27 +305,40 @@ kill_worker() {
     log "job $job has no lease (status $(job_json "$job" | jq -r .status))"; return 1
   fi
   container=${owner%%-*}
-  log "job $job runs on $owner; killing container $container"
-  podman kill "$container" >/dev/null
-  # Still unfinished after the kill: the killed worker really left work behind.
-  local after_kill
-  after_kill=$(job_json "$job" | jq -r .status)
-  log "job $job after the kill: $after_kill"
-  if [[ $after_kill == succeeded || $after_kill == failed ]]; then
+  since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  log "job $job runs on $owner; $how container $container"
+  if [[ $how == kill ]]; then
+    podman kill "$container" >/dev/null
+  else
+    podman stop --time 45 "$container" >/dev/null
+    local exit_code
+    exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$container")
+    log "container $container exited with $exit_code"
+    # 137 would mean the grace period ran out and podman had to SIGKILL it.
+    [[ $exit_code == 0 ]] || return 1
+  fi
+  # Still unfinished after the interruption: the worker really left work behind.
+  local after
+  after=$(job_json "$job" | jq -r .status)
+  log "job $job after the interruption: $after"
+  if [[ $after == succeeded || $after == failed ]]; then
     return 1
   fi
   final=$(wait_final "$job")
   log "job $job: $final; attempts per stage $(job_json "$job" | jq -c '[.stages[] | .attempts | length]')"
-  # The job went through the takeover path: a worker claimed its abandoned queue entry. That may be the other replica
-  # or the killed one after its restart policy brought it back, as a new process.
+  # The job went through the takeover path: a worker claimed its abandoned queue entry. After a kill that may also be
+  # the killed replica, brought back by its restart policy as a new process.
   local id claimed=""
   for id in $(container_ids worker); do
-    if podman logs "$id" 2>&1 | grep -q "abandoned by another worker"; then claimed+=" ${id:0:12}"; fi
+    if podman logs --since "$since" "$id" 2>&1 | grep -q "abandoned by another worker"; then claimed+=" ${id:0:12}"; fi
   done
   log "claimed by:${claimed:- nobody}"
   compose up -d --no-recreate --no-build worker 2>&1 | grep -v -E '^(Creating|Starting)' || true
   [[ $final == succeeded && -n $claimed ]]
 }
+
+kill_worker() { interrupt_worker kill; }
+stop_worker() { interrupt_worker stop; }
 
 down() {
   if [[ -S $state/podman.sock ]]; then
@@ -344,8 +359,8 @@ if (($# == 0)); then
 fi
 case $1 in
   all) trap down EXIT; images; up; smoke ;;
-  install | images | check-images | up | smoke | down | kill-worker)
+  install | images | check-images | up | smoke | down | kill-worker | stop-worker)
     for step in "$@"; do "${step//-/_}"; done ;;
   compose) shift; compose "$@" ;;
-  *) echo "usage: $0 [all | install | images | up | smoke | kill-worker | down | compose ARGS...]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all | install | images | check-images | up | smoke | kill-worker | stop-worker | down | compose ARGS...]" >&2; exit 2 ;;
 esac

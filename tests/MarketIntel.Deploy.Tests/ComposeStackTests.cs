@@ -10,7 +10,7 @@ namespace MarketIntel.Deploy.Tests;
 /// </summary>
 public sealed class ComposeStackFixture : IAsyncLifetime
 {
-    /// <summary>A worker killed mid-job leaves its queue entry idle; another claims it after this (30 s by default).</summary>
+    /// <summary>An interrupted worker's queue entry goes idle; another worker claims it after this (30 s by default).</summary>
     public static readonly Dictionary<string, string> Settings = new() { ["WORKER_CLAIM_IDLE_AFTER"] = "00:00:05" };
 
     public string Log { get; private set; } = "";
@@ -48,6 +48,15 @@ public sealed class ComposeStackTests(ComposeStackFixture stack, ITestOutputHelp
         output.WriteLine(stack.Log);
 
         var result = await Processes.ContainersAsync(ComposeStackFixture.Settings, "smoke");
+
+        output.WriteLine(result.Output);
+        Assert.True(result.ExitCode == 0, result.Output);
+    }
+
+    [Fact]
+    public async Task Stopping_the_worker_container_that_runs_a_job_hands_it_back_within_the_grace_period()
+    {
+        var result = await Processes.ContainersAsync(ComposeStackFixture.Settings, "stop-worker");
 
         output.WriteLine(result.Output);
         Assert.True(result.ExitCode == 0, result.Output);
