@@ -69,6 +69,23 @@ public static class MarketIntelHostingExtensions
     public static IResourceBuilder<ParameterResource> AddOptionalParameter(this IDistributedApplicationBuilder builder, string name, bool secret = false) =>
         builder.AddParameter(name, () => builder.Configuration[$"Parameters:{name}"] ?? "", secret: secret);
 
+    /// <summary>
+    /// Writes the project's manifest entry as Aspire does, plus its replica count, which Aspire's entry leaves out: the
+    /// Compose and Kubernetes files are held to the manifest (tests/MarketIntel.Deploy.Tests), replicas included.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithReplicasInManifest(this IResourceBuilder<ProjectResource> builder) =>
+        builder.WithManifestPublishingCallback(async context =>
+        {
+            var resource = builder.Resource;
+            context.Writer.WriteString("type", "project.v0");
+            context.Writer.WriteString("path", context.GetManifestRelativePath(resource.GetProjectMetadata().ProjectPath));
+            await context.WriteCommandLineArgumentsAsync(resource);
+            await context.WriteEnvironmentVariablesAsync(resource);
+            context.WriteBindings(resource);
+            var replicas = resource.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1;
+            context.Writer.WriteNumber("replicas", replicas);
+        });
+
     /// <summary>True when a container engine answers within a few seconds (a docker client alone is not enough).</summary>
     private static bool ContainerRuntimeAnswers()
     {
