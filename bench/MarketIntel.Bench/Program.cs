@@ -54,10 +54,11 @@ static bool TryParse(string[] args, out AppBenchmarkOptions options, out string?
         {
             case "--overhead-jobs" when ok && count >= 1: options = options with { OverheadJobs = count }; break;
             case "--cached-jobs" when ok && count >= 1: options = options with { CachedJobs = count }; break;
+            case "--gateway-calls" when ok && count >= 1: options = options with { GatewayCalls = count }; break;
             case "--realistic-jobs" when ok && count >= 1: options = options with { RealisticJobs = count }; break;
             case "--latency-scale" when ok && number > 0: options = options with { RealisticLatencyScale = number }; break;
             case "--throughput-jobs" when ok && count >= 1: options = options with { ThroughputJobs = count }; break;
-            case "--throughput-rounds" when ok && count >= 1: options = options with { ThroughputRounds = count }; break;
+            case "--throughput-rounds" when ok: options = options with { ThroughputRounds = count }; break;
             case "--bound-jobs" when ok && count >= 1: options = options with { SlotBoundJobs = count }; break;
             case "--bound-latency-scale" when ok && number > 0: options = options with { SlotBoundLatencyScale = number }; break;
             case "--warmup-jobs" when ok: options = options with { WarmupJobs = count }; break;
@@ -78,9 +79,11 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         Usage:
-          MarketIntel.Bench app [--overhead-jobs 40] [--cached-jobs 20] [--realistic-jobs 3] [--latency-scale 0.25]
-                                [--throughput-jobs 40] [--throughput-rounds 3] [--bound-jobs 24]
-                                [--bound-latency-scale 0.02] [--warmup-jobs 3]
+          MarketIntel.Bench app [--overhead-jobs 40] [--cached-jobs 20] [--gateway-calls 500] [--realistic-jobs 3]
+                                [--latency-scale 1] [--throughput-jobs 40] [--throughput-rounds 3 (0: none)]
+                                [--bound-jobs 24] [--bound-latency-scale 0.02] [--warmup-jobs 3]
+            --latency-scale is the realistic scenario's emulator speed: 1 is the real models' (a full job takes about
+            ten minutes); a small value such as 0.01 keeps a smoke run short.
           MarketIntel.Bench micro [BenchmarkDotNet arguments, e.g. --filter *Validate*]
         """);
     return 2;

@@ -21,13 +21,19 @@ internal sealed record JobResult(string Id, string Status, string? Error, DateTi
 }
 
 internal sealed record StageResult(int Stage, string Status, bool Cached, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    double? DurationMs, IReadOnlyList<AttemptResult> Attempts)
+    double? DurationMs, IReadOnlyList<AttemptResult> Attempts, ProgressResult? Progress)
 {
     /// <summary>Time spent waiting for the model for this stage's own output (shadow calls run beside it).</summary>
     public TimeSpan ModelTime => TimeSpan.FromMilliseconds(Attempts.Where(a => a.Route != "shadow" && !a.CacheHit).Sum(a => a.DurationMs));
 }
 
-internal sealed record AttemptResult(string Route, string Outcome, double DurationMs, bool CacheHit);
+/// <summary>One model call; <paramref name="RetryReasons"/> and <paramref name="Errors"/> say why it was retried or failed
+/// ("timeout", "stream stalled", ...).</summary>
+internal sealed record AttemptResult(string Route, string Outcome, double DurationMs, bool CacheHit, int Retries,
+    IReadOnlyList<string> RetryReasons, IReadOnlyList<string> Errors);
+
+/// <summary>A running stage's streamed tokens so far, stamped by the worker that wrote them.</summary>
+internal sealed record ProgressResult(long TokensOut, int MaxTokens, DateTimeOffset UpdatedAt);
 
 /// <summary>Submits full jobs to the api and waits for them by polling their view.</summary>
 internal sealed class JobClient(HttpClient api)
@@ -37,7 +43,8 @@ internal sealed class JobClient(HttpClient api)
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(15);
+    /// <summary>A full job at the real models' speed takes about ten minutes; three at once on a busy machine, longer.</summary>
+    private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(30);
 
     /// <summary>A full job (stages 1-13) for <paramref name="sample"/>; a distinct <paramref name="variant"/> makes
     /// distinct inputs, so nothing comes from the stage cache.</summary>
@@ -62,13 +69,15 @@ internal sealed class JobClient(HttpClient api)
     public async Task<JobResult> GetAsync(string id) =>
         await api.GetFromJsonAsync<JobResult>($"/api/jobs/{id}", Json) ?? throw new InvalidOperationException($"Job {id} not found.");
 
-    /// <summary>Polls until the job is terminal; a failed job stops the benchmark, since its timings would mislead.</summary>
-    public async Task<JobResult> WaitAsync(string id, TimeSpan pollInterval)
+    /// <summary>Polls until the job is terminal, showing <paramref name="onPoll"/> every view on the way; a failed job stops
+    /// the benchmark, since its timings would mislead.</summary>
+    public async Task<JobResult> WaitAsync(string id, TimeSpan pollInterval, Action<JobResult>? onPoll = null)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             var job = await GetAsync(id);
+            onPoll?.Invoke(job);
             if (job.IsTerminal)
             {
                 return job.Succeeded ? job : throw new InvalidOperationException($"Job {id} ended {job.Status}: {job.Error}");

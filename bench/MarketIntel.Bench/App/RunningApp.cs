@@ -23,6 +23,9 @@ internal sealed class RunningApp : IAsyncDisposable
 
     public required HttpClient Api { get; init; }
 
+    /// <summary>The emulator's own address, for scenarios that call it without the app (the gateway peer).</summary>
+    public required Uri Emulator { get; init; }
+
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
     public ServiceProcess ApiProcess => _processes.Single(p => p.Name == "api");
@@ -34,7 +37,11 @@ internal sealed class RunningApp : IAsyncDisposable
         var redisPort = ServiceProcess.FreePort();
         var emulatorPort = ServiceProcess.FreePort();
         var apiPort = ServiceProcess.FreePort();
-        var app = new RunningApp(settings) { Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") } };
+        var app = new RunningApp(settings)
+        {
+            Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") },
+            Emulator = new Uri($"http://127.0.0.1:{emulatorPort}"),
+        };
         try
         {
             var redis = app.Add(ServiceProcess.Start("redis", "redis-server",
@@ -119,7 +126,7 @@ internal sealed class RunningApp : IAsyncDisposable
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    private static string RepositoryRoot
+    public static string RepositoryRoot
     {
         get
         {
