@@ -62,6 +62,7 @@ static bool TryParse(string[] args, out AppBenchmarkOptions options, out string?
             case "--bound-jobs" when ok && count >= 1: options = options with { SlotBoundJobs = count }; break;
             case "--bound-latency-scale" when ok && number > 0: options = options with { SlotBoundLatencyScale = number }; break;
             case "--warmup-jobs" when ok: options = options with { WarmupJobs = count }; break;
+            case "--report" when ParseReportMode(value) is { } mode: options = options with { Report = mode }; break;
             default:
                 error = $"Unknown option or bad value: {args[i]} {value}";
                 return false;
@@ -75,6 +76,14 @@ static bool TryParse(string[] args, out AppBenchmarkOptions options, out string?
     return true;
 }
 
+static ReportMode? ParseReportMode(string value) => value switch
+{
+    "sectioned" => ReportMode.Sectioned,
+    "single-call" => ReportMode.SingleCall,
+    "both" => ReportMode.Both,
+    _ => null,
+};
+
 static int Usage()
 {
     Console.Error.WriteLine("""
@@ -82,8 +91,11 @@ static int Usage()
           MarketIntel.Bench app [--overhead-jobs 40] [--cached-jobs 20] [--gateway-calls 500] [--realistic-jobs 3]
                                 [--latency-scale 1] [--throughput-jobs 40] [--throughput-rounds 3 (0: none)]
                                 [--bound-jobs 24] [--bound-latency-scale 0.02] [--warmup-jobs 3]
+                                [--report sectioned|single-call|both]
             --latency-scale is the realistic scenario's emulator speed: 1 is the real models' (a full job takes about
             ten minutes); a small value such as 0.01 keeps a smoke run short.
+            --report is how the realistic scenario's worker writes stage 6 (Stages:SectionedReport): section by section,
+            in one call as before, or both, side by side on two apps, compared in "Sectioned report against the single call".
           MarketIntel.Bench micro [BenchmarkDotNet arguments, e.g. --filter *Validate*]
         """);
     return 2;

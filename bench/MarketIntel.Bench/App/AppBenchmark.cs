@@ -26,6 +26,20 @@ internal sealed record AppBenchmarkOptions
     /// <summary>Enough latency that jobs wait on the models, so job slots, not the CPU, bound the throughput.</summary>
     public double SlotBoundLatencyScale { get; init; } = 0.02;
     public int WarmupJobs { get; init; } = 3;
+    /// <summary>How the realistic scenario's worker writes stage 6; <see cref="ReportMode.Both"/> runs the scenario twice, side by side.</summary>
+    public ReportMode Report { get; init; } = ReportMode.Sectioned;
+}
+
+/// <summary>
+/// The worker's <c>Stages:SectionedReport</c> in the realistic scenario: the report section by section (the default) or
+/// in one call as before. The setting is per worker process, so <see cref="Both"/> starts an app for each (its own
+/// redis, emulator, api and worker) and runs the two at once: independent queues, the same machine load.
+/// </summary>
+internal enum ReportMode
+{
+    Sectioned,
+    SingleCall,
+    Both,
 }
 
 /// <summary>
@@ -58,10 +72,7 @@ internal sealed class AppBenchmark(AppBenchmarkOptions options, TextWriter outpu
             await GatewayPeerAsync(app.Emulator);
             await CachedRerunAsync(client, finished);
         }
-        await using (var app = await RunningApp.StartAsync(new AppSettings(options.RealisticLatencyScale, Workers: 1)))
-        {
-            await RealisticLatencyAsync(new JobClient(app.Api));
-        }
+        await RealisticLatencyAsync();
         if (options.ThroughputRounds > 0)
         {
             await ScalingAsync(latencyScale: 0, options.ThroughputJobs, "at zero latency");
@@ -173,57 +184,145 @@ internal sealed class AppBenchmark(AppBenchmarkOptions options, TextWriter outpu
     /// <summary>
     /// One full job per sample profile, submitted together, at the realistic latency scale: how close each comes to the
     /// least time its DAG allows, how soon a user sees something, and what the original's one-stage-after-another run
-    /// would have taken on the same stage times.
+    /// would have taken on the same stage times; with <see cref="ReportMode.Both"/>, once per way of writing stage 6,
+    /// side by side, and the two compared.
     /// </summary>
-    private async Task RealisticLatencyAsync(JobClient client)
+    private async Task RealisticLatencyAsync()
     {
-        var scale = options.RealisticLatencyScale.ToString(CultureInfo.InvariantCulture);
-        Line($"## Realistic latency (emulator profile × {scale}; {options.RealisticJobs} full jobs, one per sample profile, " +
-             "submitted together, 1 worker)");
-        Line();
+        bool[] sectioned = options.Report switch
+        {
+            ReportMode.Sectioned => [true],
+            ReportMode.SingleCall => [false],
+            _ => [false, true],
+        };
+        // Numbered before the apps start: each variant gets the same samples, and no two jobs the same inputs.
+        var planned = sectioned.Select(s => (Sectioned: s, Jobs: Enumerable.Range(0, options.RealisticJobs)
+            .Select(i => (Sample: _samples[i % _samples.Count], Variant: NextVariant())).ToList())).ToList();
+        var variants = await Task.WhenAll(planned.Select(p => RunRealisticAsync(p.Sectioned, p.Jobs)));
+        foreach (var variant in variants)
+        {
+            RealisticLatencyReport(variant, sideBySide: variants.Length > 1);
+        }
+        if (variants is [var single, var sections])
+        {
+            SectionedAgainstSingleCall(single, sections);
+        }
+    }
+
+    /// <summary>The realistic jobs of one variant, on an app of its own.</summary>
+    private async Task<RealisticVariant> RunRealisticAsync(bool sectioned, IReadOnlyList<(SampleProfile Sample, int Variant)> jobs)
+    {
+        await using var app = await RunningApp.StartAsync(new AppSettings(options.RealisticLatencyScale, Workers: 1, sectioned));
+        var client = new JobClient(app.Api);
         // No warm-up job: one would cost as long as the scenario. The first stage output therefore includes the fresh
         // worker's first-call costs (JIT, connections), a fraction of a second against minutes.
-        var jobs = Enumerable.Range(0, options.RealisticJobs).Select(i => (Sample: _samples[i % _samples.Count], Variant: NextVariant())).ToList();
         var runs = await Task.WhenAll(jobs.Select(async job =>
         {
             var id = await client.SubmitAsync(job.Sample, job.Variant);
             DateTimeOffset? firstWords = null;
             var result = await client.WaitAsync(id, ProgressPoll, view =>
                 firstWords ??= view.Stages.FirstOrDefault(s => s.Stage == ReportStage)?.Progress is { TokensOut: > 0 } progress ? progress.UpdatedAt : null);
-            return (Sample: job.Sample.ToString(), Job: result, FirstWords: firstWords);
+            return new RealisticRun(job.Sample.ToString(), result, result.Stages.Single(s => s.Stage == ReportStage), firstWords - result.CreatedAt);
         }));
+        return new RealisticVariant(sectioned, runs);
+    }
 
+    private void RealisticLatencyReport(RealisticVariant variant, bool sideBySide)
+    {
+        var scale = options.RealisticLatencyScale.ToString(CultureInfo.InvariantCulture);
+        Line($"## Realistic latency (emulator profile × {scale}; {options.RealisticJobs} full jobs, one per sample profile, " +
+             $"submitted together, 1 worker; stage 6 {variant.Name})");
+        Line();
+        if (sideBySide)
+        {
+            Line("Run at the same time as the other way of writing stage 6, each on an app of its own (redis, emulator, api, worker).");
+            Line();
+        }
         Line("| job | wall | critical path (model) | wall / critical | first stage output | first words of the report | " +
              "original's sequential sum | wall / sequential |");
         Line("|---|---:|---:|---:|---:|---:|---:|---:|");
         var toCritical = new List<double>();
         var toSequential = new List<double>();
         var firstOutputs = new List<double>();
-        var firstWordsAt = new List<double>();
-        foreach (var (sample, job, firstWords) in runs)
+        foreach (var run in variant.Runs)
         {
+            var job = run.Job;
             var critical = CriticalModelPath(job);
             // The original ran the stages one after another: its job lasts the sum of the stage times.
             var sequential = TimeSpan.FromMilliseconds(job.Stages.Sum(s => s.DurationMs!.Value));
             var firstOutput = job.Stages.Where(s => s.Status == "succeeded").Min(s => s.FinishedAt!.Value) - job.CreatedAt;
-            var words = firstWords - job.CreatedAt;
             toCritical.Add(job.WallTime / critical);
             toSequential.Add(job.WallTime / sequential);
             firstOutputs.Add(firstOutput.TotalSeconds);
-            if (words is { } w)
-            {
-                firstWordsAt.Add(w.TotalSeconds);
-            }
-            Line($"| {sample} | {Seconds(job.WallTime)} | {Seconds(critical)} | {job.WallTime / critical:0.000} | {Seconds(firstOutput)} | " +
-                 $"{(words is { } seen ? Seconds(seen) : "not seen")} | {Seconds(sequential)} | {job.WallTime / sequential:0.000} |");
+            Line($"| {run.Sample} | {Seconds(job.WallTime)} | {Seconds(critical)} | {job.WallTime / critical:0.000} | {Seconds(firstOutput)} | " +
+                 $"{FirstWords(run)} | {Seconds(sequential)} | {job.WallTime / sequential:0.000} |");
         }
+        var firstWordsAt = variant.Runs.Where(r => r.FirstWords is not null).Select(r => r.FirstWords!.Value.TotalSeconds).ToList();
         Line($"| **median** | | | **{Percentiles.Median(toCritical):0.000}** | **{Percentiles.Median(firstOutputs):0.00} s** | " +
              $"{(firstWordsAt.Count > 0 ? $"**{Percentiles.Median(firstWordsAt):0.00} s**" : "")} | | **{Percentiles.Median(toSequential):0.000}** |");
         Line();
         Line("First words of the report: the worker's stamp on the first progress of stage 6 with tokens in it, as the job view " +
              "shows it (written at most every 500 ms while the report streams).");
         Line();
-        AttemptsAtRealSpeed(runs.Select(r => (r.Sample, r.Job)).ToList());
+        AttemptsAtRealSpeed(variant.Runs.Select(r => (r.Sample, r.Job)).ToList());
+    }
+
+    /// <summary>
+    /// Stage 6 and the whole job, single call against sections (issue 14), from the two variants' runs: per job, then
+    /// each variant's median and the ratio of the medians.
+    /// </summary>
+    private void SectionedAgainstSingleCall(RealisticVariant single, RealisticVariant sectioned)
+    {
+        Line("## Sectioned report against the single call (the two variants side by side, each on an app of its own)");
+        Line();
+        Line("| job | stage 6 | stage 6 (start → finish) | its model time | its model calls | full job wall | critical path (model) | first words of the report |");
+        Line("|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var variant in new[] { single, sectioned })
+        {
+            foreach (var run in variant.Runs)
+            {
+                Line($"| {run.Sample} | {variant.Name} | {Seconds(run.Stage6Duration)} | {Seconds(run.Report.ModelTime)} | " +
+                     $"{run.Report.Attempts.Count(a => a.Route != "shadow" && !a.CacheHit)} | {Seconds(run.Job.WallTime)} | " +
+                     $"{Seconds(CriticalModelPath(run.Job))} | {FirstWords(run)} |");
+            }
+        }
+        // The columns after the variant's name; the model calls have no median row.
+        IReadOnlyList<Func<RealisticRun, TimeSpan?>?> columns =
+        [
+            r => r.Stage6Duration,
+            r => r.Report.ModelTime,
+            null,
+            r => r.Job.WallTime,
+            r => CriticalModelPath(r.Job),
+            r => r.FirstWords,
+        ];
+        double? Median(RealisticVariant variant, Func<RealisticRun, TimeSpan?> measure) =>
+            variant.Runs.Select(measure).Where(t => t is not null).Select(t => t!.Value.TotalSeconds).ToList() is { Count: > 0 } values
+                ? Percentiles.Median(values)
+                : null;
+        string Cells(Func<Func<RealisticRun, TimeSpan?>, string> cell) => string.Join(" | ", columns.Select(c => c is null ? "" : cell(c)));
+        foreach (var variant in new[] { single, sectioned })
+        {
+            Line($"| **median** | {variant.Name} | {Cells(m => Median(variant, m) is { } v ? $"**{v:0.00} s**" : "")} |");
+        }
+        Line($"| **sectioned / single call** | | {Cells(m => Median(sectioned, m) is { } s && Median(single, m) is { } c && c > 0 ? $"**{s / c:0.000}**" : "")} |");
+        Line();
+        Line("Stage 6 (start → finish) is its state's start and finish; its model time is its chain of model calls (the single " +
+             "call, or the longest section's calls plus the summary's); the ratio row divides the medians.");
+        Line();
+    }
+
+    private static string FirstWords(RealisticRun run) => run.FirstWords is { } seen ? Seconds(seen) : "not seen";
+
+    /// <summary>One realistic job: <paramref name="FirstWords"/> is from the job's creation to the report's first progress with tokens.</summary>
+    private sealed record RealisticRun(string Sample, JobResult Job, StageResult Report, TimeSpan? FirstWords)
+    {
+        public TimeSpan Stage6Duration => TimeSpan.FromMilliseconds(Report.DurationMs!.Value);
+    }
+
+    private sealed record RealisticVariant(bool Sectioned, IReadOnlyList<RealisticRun> Runs)
+    {
+        public string Name => Sectioned ? "sectioned" : "single call";
     }
 
     /// <summary>Every model call of the realistic jobs: at real speed none may time out (issue 13).</summary>

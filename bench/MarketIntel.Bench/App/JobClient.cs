@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using MarketIntel.Pipeline;
 using MarketIntel.Pipeline.Samples;
+using MarketIntel.Pipeline.Stages.ReportSynthesis;
 
 namespace MarketIntel.Bench.App;
 
@@ -23,13 +24,27 @@ internal sealed record JobResult(string Id, string Status, string? Error, DateTi
 internal sealed record StageResult(int Stage, string Status, bool Cached, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
     double? DurationMs, IReadOnlyList<AttemptResult> Attempts, ProgressResult? Progress)
 {
-    /// <summary>Time spent waiting for the model for this stage's own output (shadow calls run beside it).</summary>
-    public TimeSpan ModelTime => TimeSpan.FromMilliseconds(Attempts.Where(a => a.Route != "shadow" && !a.CacheHit).Sum(a => a.DurationMs));
+    /// <summary>
+    /// Time spent waiting for the model for this stage's own output (shadow calls run beside it). A sectioned stage (the
+    /// report, docs/report.md) writes its sections side by side, then the summary: its chain is the longest section's
+    /// calls plus the summary's, not the sum of all its calls.
+    /// </summary>
+    public TimeSpan ModelTime
+    {
+        get
+        {
+            var calls = Attempts.Where(a => a.Route != "shadow" && !a.CacheHit).ToList();
+            var sideBySide = calls.Where(a => a.Section is not null and not ReportPlan.SummaryKey)
+                .GroupBy(a => a.Section).Select(section => section.Sum(a => a.DurationMs)).DefaultIfEmpty(0).Max();
+            var inTurn = calls.Where(a => a.Section is null or ReportPlan.SummaryKey).Sum(a => a.DurationMs);
+            return TimeSpan.FromMilliseconds(sideBySide + inTurn);
+        }
+    }
 }
 
-/// <summary>One model call; <paramref name="RetryReasons"/> and <paramref name="Errors"/> say why it was retried or failed
-/// ("timeout", "stream stalled", ...).</summary>
-internal sealed record AttemptResult(string Route, string Outcome, double DurationMs, bool CacheHit, int Retries,
+/// <summary>One model call; <paramref name="Section"/> is the report section it wrote (null for a whole-stage answer);
+/// <paramref name="RetryReasons"/> and <paramref name="Errors"/> say why it was retried or failed ("timeout", "stream stalled", ...).</summary>
+internal sealed record AttemptResult(string Route, string? Section, string Outcome, double DurationMs, bool CacheHit, int Retries,
     IReadOnlyList<string> RetryReasons, IReadOnlyList<string> Errors);
 
 /// <summary>A running stage's streamed tokens so far, stamped by the worker that wrote them.</summary>

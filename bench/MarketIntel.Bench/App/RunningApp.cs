@@ -4,7 +4,8 @@ namespace MarketIntel.Bench.App;
 
 /// <summary>What the app benchmark varies between scenarios.</summary>
 /// <param name="LatencyScale">The emulator's latency scale: 0 answers at once, 1 mirrors the real models.</param>
-internal sealed record AppSettings(double LatencyScale, int Workers);
+/// <param name="SectionedReport">The workers' <c>Stages:SectionedReport</c>: stage 6 section by section (the default) or in one call.</param>
+internal sealed record AppSettings(double LatencyScale, int Workers, bool SectionedReport = true);
 
 /// <summary>
 /// The real app as separate processes, started from the Release build: redis-server (append-only, as the AppHost runs
@@ -65,6 +66,7 @@ internal sealed class RunningApp : IAsyncDisposable
                     ["Providers__workers-ai__RequestsPerMinute"] = "100000",
                     ["Budgets__PerJobCostUsd"] = "1000",
                     ["Budgets__DailyCostUsdPerProvider"] = "1000000",
+                    ["Stages__SectionedReport"] = settings.SectionedReport ? "true" : "false",
                 }, "consuming"));
             }
             app.Add(StartService("api", "MarketIntel.Api", new()
