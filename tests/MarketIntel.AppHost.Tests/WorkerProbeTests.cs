@@ -21,8 +21,9 @@ public class WorkerProbeTests(AppFixture app)
         {
             foreach (var path in new[] { "/health", "/alive" })
             {
-                using var response = await http.GetAsync(new Uri(url, path));
-                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}{path}: {(int)response.StatusCode}");
+                var probe = new Uri(url, path);
+                using var response = await http.GetAsync(probe);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{probe}: {(int)response.StatusCode}");
                 Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
             }
         }
