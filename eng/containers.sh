@@ -4,8 +4,8 @@
 #   eng/containers.sh install   apt packages and a private podman configuration (idempotent)
 #   eng/containers.sh images    Debian base images, loopback registry, the three service images and a Redis image
 #   eng/containers.sh up        the Compose stack on loopback (api on 127.0.0.1:$MARKETINTEL_API_PORT)
-#   eng/containers.sh smoke     non-root images without secrets, /health, both workers consuming the queue, then one
-#                               research job to "succeeded"
+#   eng/containers.sh smoke     non-root images without secrets, /health, both workers consuming the queue and
+#                               answering /health and /alive, then one research job to "succeeded"
 #   eng/containers.sh down      the stack, its volumes, the podman socket and the registry
 #   eng/containers.sh compose … docker-compose with this stack's project, files and socket
 #   eng/containers.sh kill-worker  SIGKILL to the worker running a job; the job must still succeed
@@ -260,6 +260,22 @@ workers_consuming() {
   ((n >= 2 && consuming == n))
 }
 
+# Every worker container answers the orchestrator's probes on its unpublished port 8080 (reached at its address on the
+# stack's network).
+workers_probed() {
+  local id ip path
+  for id in $(container_ids worker); do
+    ip=$(podman inspect "$id" --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}')
+    for path in /health /alive; do
+      if [[ $(curl -fs -m 5 "http://$ip:8080$path") != Healthy ]]; then
+        log "worker ${id:0:12} ($ip): $path is not healthy"
+        return 1
+      fi
+    done
+  done
+  log "worker containers answer /health and /alive"
+}
+
 # The service images run as a non-root user and carry no secret in their configuration.
 check_images() {
   local name config bad=0
@@ -281,6 +297,7 @@ smoke() {
     sleep 1
   done
   $ok || return 1
+  workers_probed || return 1
   local started job final
   started=$(date +%s%N)
   job=$(submit wealth-executive-coaching)

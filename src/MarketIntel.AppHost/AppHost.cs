@@ -16,6 +16,8 @@ var emulator = builder.AddProject<Projects.MarketIntel_ModelEmulator>("model-emu
 var worker = builder.AddProject<Projects.MarketIntel_Worker>("worker")
     .WithReplicas(builder.Configuration.GetValue("MarketIntel:WorkerReplicas", 2))
     .WithReplicasInManifest()
+    .WithHttpEndpoint()
+    .WithHttpHealthCheck("/health")
     .WithEnvironment("Providers__workers-ai__AccountId", workersAiAccountId)
     .WithEnvironment("Providers__workers-ai__ApiToken", workersAiApiToken)
     .WithReference(redis).WaitFor(redis)

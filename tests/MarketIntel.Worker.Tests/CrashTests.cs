@@ -186,6 +186,8 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         }
         _worker = Start(DllOf("MarketIntel.Worker"), "", new()
         {
+            // Its probes' web host on a port of the system's choice, not the default 5000 another process may hold.
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["ConnectionStrings__redis"] = _redis.ConnectionString,
             ["Emulator__BaseUrl"] = $"http://127.0.0.1:{_emulatorPort}",
             ["Worker__ClaimIdleAfter"] = "00:00:02",

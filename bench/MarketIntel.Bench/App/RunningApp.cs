@@ -61,6 +61,8 @@ internal sealed class RunningApp : IAsyncDisposable
             {
                 app.Add(StartService($"worker-{i}", "MarketIntel.Worker", new()
                 {
+                    // Its probes' web host on a port of the system's choice: several workers run side by side.
+                    ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
                     ["ConnectionStrings__redis"] = redisConnection,
                     ["Emulator__BaseUrl"] = $"http://127.0.0.1:{emulatorPort}",
                     ["Providers__workers-ai__RequestsPerMinute"] = "100000",
