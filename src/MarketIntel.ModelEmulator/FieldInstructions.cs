@@ -61,7 +61,7 @@ internal static partial class FieldInstructions
         {
             if (Follow())
             {
-                DistinctNames(root, ListAfter(m.Value));
+                DistinctNames(root, Taken(m.Value));
             }
         }
     }
@@ -183,6 +183,17 @@ internal static partial class FieldInstructions
                 }
                 break;
         }
+    }
+
+    /// <summary>The names a line lists after its colon, as a JSON list or as quoted names separated by commas.</summary>
+    private static IReadOnlyList<string> Taken(string line)
+    {
+        if (ListAfter(line) is { Count: > 0 } listed)
+        {
+            return listed;
+        }
+        var colon = line.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? [] : QuotedText().Matches(line[colon..]).Select(m => m.Groups["text"].Value).ToList();
     }
 
     /// <summary>The JSON list at the end of an instruction line, or none.</summary>
@@ -307,6 +318,9 @@ internal static partial class FieldInstructions
 
     [GeneratedRegex(@"(?<n>-?\d+(?:\.\d+)?)\s*%", RegexOptions.CultureInvariant)]
     private static partial Regex Percent();
+
+    [GeneratedRegex(@"""(?<text>[^""\n]+)""", RegexOptions.CultureInvariant)]
+    private static partial Regex QuotedText();
 
     [GeneratedRegex(@"\d+", RegexOptions.CultureInvariant)]
     private static partial Regex Integer();

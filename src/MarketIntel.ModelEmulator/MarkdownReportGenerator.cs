@@ -8,7 +8,8 @@ namespace MarketIntel.ModelEmulator;
 /// Writes a Markdown answer: the headings of the prompt's outline (its fenced <c>```markdown</c> block, whatever heading
 /// it starts at) in order, paragraphs made from the prompt's data under each, the tables the outline asks for
 /// (<c>&lt;!-- table: A | B; rows: 3 --&gt;</c>), and a length at the middle of the requested <c>Length: N-M words.</c>
-/// range; a realistic model reaches only part of that length. Without an outline it writes a few paragraphs.
+/// range; a realistic model reaches only part of that length. Values the prompt lists for a table column or for a
+/// section to quote go where it says. Without an outline it writes a few paragraphs.
 /// </summary>
 internal sealed partial class MarkdownReportGenerator(Random random, ProfileData profile, Realism? realism = null)
 {
