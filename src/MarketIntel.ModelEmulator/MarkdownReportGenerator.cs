@@ -15,6 +15,12 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
 {
     private readonly TextComposer _text = new(random, profile);
 
+    /// <summary>The most words in a free-text table cell, from the usual down to the tersest.</summary>
+    private static readonly int[] CellWordLimits = [12, 7, 4, 2];
+
+    /// <summary>Words of prose each heading needs at the least: about one sentence.</summary>
+    private const int RoomPerHeading = 18;
+
     internal sealed record Heading(int Level, string Title, IReadOnlyList<string>? TableColumns, int TableRows);
 
     public string Generate(string prompt)
@@ -43,17 +49,29 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
             }
         }
         var listed = Follow(ParseListedValues(prompt));
-        var quotes = outline.Select(_ => new List<string>()).ToList();
-        var tables = outline.Select((h, i) => h.TableColumns is null ? null : Table(h, listed, quotes[i])).ToList();
-        foreach (var listing in listed.Where(l => l.Column is null))
+        var headingWords = fixedWords;
+        List<string?> tables = [];
+        List<string?> quoted = [];
+        // Tables and quotes are words the length counts too: when they leave too little room for a sentence under each
+        // heading, the free-text cells are written more tersely, as a writer trims a table to stay inside the length.
+        foreach (var cellWords in CellWordLimits)
         {
-            if (FindHeading(outline, listing.Heading) is { } at)
+            var quotes = outline.Select(_ => new List<string>()).ToList();
+            tables = outline.Select((h, i) => h.TableColumns is null ? null : Table(h, listed, quotes[i], cellWords)).ToList();
+            foreach (var listing in listed.Where(l => l.Column is null))
             {
-                quotes[at].AddRange(listing.Values);
+                if (FindHeading(outline, listing.Heading) is { } at)
+                {
+                    quotes[at].AddRange(listing.Values);
+                }
+            }
+            quoted = quotes.Select(q => q.Count == 0 ? null : QuoteParagraph(q)).ToList();
+            fixedWords = headingWords + tables.Sum(t => t is null ? 0 : CountWords(t)) + quoted.Sum(q => q is null ? 0 : CountWords(q));
+            if (fixedWords + outline.Count * RoomPerHeading <= target)
+            {
+                break;
             }
         }
-        var quoted = quotes.Select(q => q.Count == 0 ? null : QuoteParagraph(q)).ToList();
-        fixedWords += tables.Sum(t => t is null ? 0 : CountWords(t)) + quoted.Sum(q => q is null ? 0 : CountWords(q));
 
         var bodyTarget = Math.Max(target - fixedWords, outline.Count * 8);
         var written = 0;
@@ -198,7 +216,7 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
     /// The heading's table: listed columns carry their values row by row, other cells are written fresh. Listed values
     /// beyond the rows the outline asks for go into <paramref name="overflow"/>, to be quoted in the section's text.
     /// </summary>
-    private string Table(Heading heading, List<Listing> listed, List<string> overflow)
+    private string Table(Heading heading, List<Listing> listed, List<string> overflow, int cellWords)
     {
         var columns = heading.TableColumns!;
         var given = columns
@@ -216,13 +234,13 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
         {
             var cells = columns.Select((column, c) => given[c] is { } values && row < values.Count
                 ? values[row].Replace('|', '/').Trim()
-                : Cell(column, c, row));
+                : Cell(column, c, row, cellWords));
             table.Append("| ").AppendJoin(" | ", cells).AppendLine(" |");
         }
         return table.ToString().TrimEnd();
     }
 
-    private string Cell(string column, int columnIndex, int row)
+    private string Cell(string column, int columnIndex, int row, int maxWords)
     {
         var tokens = TextComposer.Tokens(column);
         string text;
@@ -238,7 +256,7 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
         {
             text = _text.Compose(column, ["table"], row);
         }
-        text = TextComposer.ShortPhrase(text.Replace('|', '/'), 12);
+        text = TextComposer.ShortPhrase(text.Replace('|', '/'), maxWords);
         return text.Length == 0 ? column : text;
     }
 
