@@ -296,7 +296,11 @@ internal static partial class FieldInstructions
 
     private static decimal Dollars(string text) => decimal.Parse(text.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
 
-    private const string Path = @"[a-z][a-z0-9_]*(?:\[\d+\])*(?:\.[a-z][a-z0-9_]*(?:\[\d+\])*)*";
+    /// <summary>
+    /// A field path, starting where a word starts and matched atomically: tried from every letter of a long run of text,
+    /// a path that could give characters back would take time quadratic in the run's length.
+    /// </summary>
+    private const string Path = @"(?<![\w.\]])(?>[a-z][a-z0-9_]*(?:\[\d+\])*(?:\.[a-z][a-z0-9_]*(?:\[\d+\])*)*)";
 
     [GeneratedRegex($@"(?<a>{Path}) must equal (?<b>{Path})\s*[×x*]\s*\(\s*1\s*\+\s*(?<c>{Path})\s*\)", RegexOptions.CultureInvariant)]
     private static partial Regex Formula();
