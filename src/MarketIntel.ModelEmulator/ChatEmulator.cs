@@ -129,8 +129,9 @@ internal sealed class ChatEmulator(EmulatorRandom random, EmulatorStats stats, I
     }
 
     /// <summary>
-    /// A schema instance with the prompt's fixed values written in and the relations the request states kept: the values
-    /// go in first so that totals and ratios are built on them, and again last so that no relation overwrites them.
+    /// A schema instance with the prompt's fixed values written in, the relations the request states kept and the prompt's
+    /// instructions on named fields followed: the values go in first so that totals and ratios are built on them, and
+    /// again last so that no relation or instruction overwrites them.
     /// </summary>
     private static JsonNode? Instance(JsonObject schema, Random rng, ProfileData profileData, bool compact, Realism? realism,
         string prompt, IReadOnlyList<FixedValues.Entry> fixedValues)
@@ -138,6 +139,7 @@ internal sealed class ChatEmulator(EmulatorRandom random, EmulatorStats stats, I
         var json = new SchemaInstanceGenerator(rng, profileData, compact, realism).Generate(schema);
         FixedValues.Apply(json, fixedValues);
         new StatedRelations(prompt, profileData, rng).Apply(json, schema);
+        FieldInstructions.Apply(json, prompt, rng, realism);
         FixedValues.Apply(json, fixedValues);
         return json;
     }

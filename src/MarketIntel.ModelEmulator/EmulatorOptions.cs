@@ -80,6 +80,13 @@ public sealed record ModelProfile
     [Range(0.0, 1.0)]
     public double FixedValueRate { get; init; } = 0.9;
 
+    /// <summary>
+    /// Realistic: the chance that each instruction sentence of the prompt (a formula, a range, a table column's values,
+    /// quotes to include) is overlooked, as a model skims a long list of rules.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double InstructionMissRate { get; init; } = 0.1;
+
     /// <summary>Realistic: the chance that an answer asked again with the validator's errors follows the instructions.</summary>
     [Range(0.0, 1.0)]
     public double ReaskFixRate { get; init; } = 0.8;

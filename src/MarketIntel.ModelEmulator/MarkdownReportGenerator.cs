@@ -8,11 +8,18 @@ namespace MarketIntel.ModelEmulator;
 /// Writes a Markdown answer: the headings of the prompt's outline (its fenced <c>```markdown</c> block, whatever heading
 /// it starts at) in order, paragraphs made from the prompt's data under each, the tables the outline asks for
 /// (<c>&lt;!-- table: A | B; rows: 3 --&gt;</c>), and a length at the middle of the requested <c>Length: N-M words.</c>
-/// range; a realistic model reaches only part of that length. Without an outline it writes a few paragraphs.
+/// range; a realistic model reaches only part of that length. Values the prompt lists for a table column or for a
+/// section to quote go where it says. Without an outline it writes a few paragraphs.
 /// </summary>
 internal sealed partial class MarkdownReportGenerator(Random random, ProfileData profile, Realism? realism = null)
 {
     private readonly TextComposer _text = new(random, profile);
+
+    /// <summary>The most words in a free-text table cell, from the usual down to the tersest.</summary>
+    private static readonly int[] CellWordLimits = [12, 7, 4, 2];
+
+    /// <summary>Words of prose each heading needs at the least: about one sentence.</summary>
+    private const int RoomPerHeading = 18;
 
     internal sealed record Heading(int Level, string Title, IReadOnlyList<string>? TableColumns, int TableRows);
 
@@ -41,8 +48,30 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
                 fixedWords += CountWords(outline[i].Title);
             }
         }
-        var tables = outline.Select(h => h.TableColumns is null ? null : Table(h.TableColumns, h.TableRows)).ToList();
-        fixedWords += tables.Sum(t => t is null ? 0 : CountWords(t));
+        var listed = Follow(ParseListedValues(prompt));
+        var headingWords = fixedWords;
+        List<string?> tables = [];
+        List<string?> quoted = [];
+        // Tables and quotes are words the length counts too: when they leave too little room for a sentence under each
+        // heading, the free-text cells are written more tersely, as a writer trims a table to stay inside the length.
+        foreach (var cellWords in CellWordLimits)
+        {
+            var quotes = outline.Select(_ => new List<string>()).ToList();
+            tables = outline.Select((h, i) => h.TableColumns is null ? null : Table(h, listed, quotes[i], cellWords)).ToList();
+            foreach (var listing in listed.Where(l => l.Column is null))
+            {
+                if (FindHeading(outline, listing.Heading) is { } at)
+                {
+                    quotes[at].AddRange(listing.Values);
+                }
+            }
+            quoted = quotes.Select(q => q.Count == 0 ? null : QuoteParagraph(q)).ToList();
+            fixedWords = headingWords + tables.Sum(t => t is null ? 0 : CountWords(t)) + quoted.Sum(q => q is null ? 0 : CountWords(q));
+            if (fixedWords + outline.Count * RoomPerHeading <= target)
+            {
+                break;
+            }
+        }
 
         var bodyTarget = Math.Max(target - fixedWords, outline.Count * 8);
         var written = 0;
@@ -87,6 +116,10 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
                 blocks[i].AppendLine(string.Join(' ', paragraph)).AppendLine();
             }
             written += sectionWords;
+            if (quoted[i] is { } quote)
+            {
+                blocks[i].AppendLine(quote).AppendLine();
+            }
             if (tables[i] is { } table)
             {
                 blocks[i].AppendLine(table).AppendLine();
@@ -138,20 +171,76 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
     /// <summary>Words as a reader counts them: runs of text holding a letter or digit (not table pipes or rules).</summary>
     public static int CountWords(string text) => WordToken().Count(text);
 
-    private string Table(IReadOnlyList<string> columns, int rows)
+    /// <summary>
+    /// Values the prompt lists for the report to carry: those of a table's column, row by row ("In the table under
+    /// "H", the "C" column holds, row by row, ...: [...]"), or those to quote or state in a section's text ("Under "H",
+    /// quote each of these word for word: [...]"). Column is null for the second kind.
+    /// </summary>
+    internal sealed record Listing(string Heading, string? Column, IReadOnlyList<string> Values);
+
+    internal static List<Listing> ParseListedValues(string prompt)
     {
+        var listings = new List<Listing>();
+        foreach (Match m in ColumnListing().Matches(prompt))
+        {
+            listings.Add(new Listing(m.Groups["heading"].Value, m.Groups["column"].Value, FieldInstructions.ListAfter(m.Groups["list"].Value)));
+        }
+        foreach (Match m in SectionListing().Matches(prompt))
+        {
+            listings.Add(new Listing(m.Groups["heading"].Value, null, FieldInstructions.ListAfter(m.Groups["list"].Value)));
+        }
+        // A re-ask repeats the prompt: the same instruction read twice is one instruction.
+        return listings.Where(l => l.Values.Count > 0).DistinctBy(l => (l.Heading, l.Column, string.Join('\n', l.Values))).ToList();
+    }
+
+    /// <summary>The listings a realistic writer does not overlook; all of them otherwise.</summary>
+    private List<Listing> Follow(List<Listing> listings) =>
+        realism is null ? listings : listings.Where(_ => random.NextDouble() >= realism.InstructionMissRate).ToList();
+
+    /// <summary>The first outline heading whose title, numbering aside, starts with the heading a listing names.</summary>
+    private static int? FindHeading(List<Heading> outline, string heading)
+    {
+        var at = outline.FindIndex(h => Titled(h, heading));
+        return at < 0 ? null : at;
+    }
+
+    /// <summary>Whether the outline heading is the one named, with or without its numbering ("3. Offer" or "3-Tier Pricing").</summary>
+    private static bool Titled(Heading heading, string named) =>
+        heading.Title.StartsWith(named.Trim(), StringComparison.OrdinalIgnoreCase)
+        || LeadingNumber().Replace(heading.Title, "").Trim().StartsWith(named.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    private static string QuoteParagraph(IEnumerable<string> values) =>
+        "In the research's own words: " + string.Join("; ", values.Select(v => $"\"{v.Trim()}\"")) + ".";
+
+    /// <summary>
+    /// The heading's table: listed columns carry their values row by row, other cells are written fresh. Listed values
+    /// beyond the rows the outline asks for go into <paramref name="overflow"/>, to be quoted in the section's text.
+    /// </summary>
+    private string Table(Heading heading, List<Listing> listed, List<string> overflow, int cellWords)
+    {
+        var columns = heading.TableColumns!;
+        var given = columns
+            .Select(column => listed.FirstOrDefault(l => l.Column is { } c && string.Equals(c, column, StringComparison.OrdinalIgnoreCase)
+                && Titled(heading, l.Heading))?.Values)
+            .ToList();
+        foreach (var values in given.OfType<IReadOnlyList<string>>())
+        {
+            overflow.AddRange(values.Skip(heading.TableRows));
+        }
         var table = new StringBuilder();
         table.Append("| ").AppendJoin(" | ", columns).AppendLine(" |");
         table.Append('|').AppendJoin('|', columns.Select(_ => " --- ")).AppendLine("|");
-        for (var row = 0; row < rows; row++)
+        for (var row = 0; row < heading.TableRows; row++)
         {
-            var cells = columns.Select((column, c) => Cell(column, c, row));
+            var cells = columns.Select((column, c) => given[c] is { } values && row < values.Count
+                ? values[row].Replace('|', '/').Trim()
+                : Cell(column, c, row, cellWords));
             table.Append("| ").AppendJoin(" | ", cells).AppendLine(" |");
         }
         return table.ToString().TrimEnd();
     }
 
-    private string Cell(string column, int columnIndex, int row)
+    private string Cell(string column, int columnIndex, int row, int maxWords)
     {
         var tokens = TextComposer.Tokens(column);
         string text;
@@ -167,7 +256,7 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
         {
             text = _text.Compose(column, ["table"], row);
         }
-        text = TextComposer.ShortPhrase(text.Replace('|', '/'), 12);
+        text = TextComposer.ShortPhrase(text.Replace('|', '/'), maxWords);
         return text.Length == 0 ? column : text;
     }
 
@@ -203,6 +292,12 @@ internal sealed partial class MarkdownReportGenerator(Random random, ProfileData
 
     [GeneratedRegex(@"[^\s|]*[\p{L}\p{N}][^\s|]*", RegexOptions.CultureInvariant)]
     private static partial Regex WordToken();
+
+    [GeneratedRegex(@"In the table under ""(?<heading>[^""\n]+)"", the ""(?<column>[^""\n]+)"" column [^\n]*?:\s*(?<list>\[[^\n]*\])", RegexOptions.CultureInvariant)]
+    private static partial Regex ColumnListing();
+
+    [GeneratedRegex(@"\bUnder ""(?<heading>[^""\n]+)"", [^\n]*?:\s*(?<list>\[[^\n]*\])", RegexOptions.CultureInvariant)]
+    private static partial Regex SectionListing();
 
     [GeneratedRegex(@"^\s*\d+(?:\.\d+)*\.?\s*", RegexOptions.CultureInvariant)]
     private static partial Regex LeadingNumber();
