@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MarketIntel.Pipeline;
 using MarketIntel.Pipeline.Samples;
+using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Profiles;
 using MarketIntel.Storage;
@@ -48,16 +49,20 @@ public sealed class DagConcurrencyTests : RedisAndEmulatorTest
         Assert.Equal(JobStatus.Succeeded, done.Status);
         var (start, end) = Intervals(done);
 
-        // 6 and 7-13 (except 9) only need stage 5: they all started before any of them finished.
-        int[] independent = [6, 7, 8, 10, 11, 12, 13];
+        // The stages after 5 that read only the research (1-5) all started before any of them finished.
+        var independent = StageCatalog.All.Where(s => s.Number > 5 && s.Reads.All(r => r <= 5)).Select(s => s.Number).ToList();
+        Assert.True(independent.Count >= 5, $"Only {independent.Count} stages read nothing but the research: the DAG lost its width.");
         var latestStart = independent.Max(n => start[n]);
         var earliestEnd = independent.Min(n => end[n]);
-        Assert.True(latestStart < earliestEnd, $"Expected overlap: last start {latestStart:O}, first end {earliestEnd:O}");
+        Assert.True(latestStart < earliestEnd, $"Expected overlap of {string.Join(", ", independent)}: last start {latestStart:O}, first end {earliestEnd:O}");
 
-        // The chain 1→2→3→4→5 and 8→9 run in order.
-        foreach (var (before, after) in new[] { (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (5, 7), (8, 9) })
+        // Every stage starts only after each stage it reads has finished.
+        foreach (var stage in StageCatalog.All)
         {
-            Assert.True(start[after] >= end[before], $"Stage {after} started before stage {before} finished.");
+            foreach (var read in stage.Reads)
+            {
+                Assert.True(start[stage.Number] >= end[read], $"Stage {stage.Number} started before stage {read}, which it reads, finished.");
+            }
         }
     }
 
