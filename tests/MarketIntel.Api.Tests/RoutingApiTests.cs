@@ -245,6 +245,31 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
         Assert.Equal($"2:stable:{Llama31}->{Fp8Fast}", $"{only["stage"]}:{only["field"]}:{only["before"]}->{only["after"]}");
     }
 
+    /// <summary>Issue 16: a rollback moved a protected stage's model without approval, and was recorded as approved.</summary>
+    [Fact]
+    public async Task A_rollback_that_changes_protected_stage_4_needs_approval_and_a_reason()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(4, new { stable = Fp8Fast, reason = "Isolated test passed", approved = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(2, new { stable = Fp8Fast, reason = "Phase 1" })).StatusCode);
+
+        var refused = await _admin.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 1, reason = "Stage 2 error rate" }));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Stage 4 (Avatar Creation) is protected", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await AssertProblem(await _admin.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 1, reason = " ", approved = true })), HttpStatusCode.BadRequest, "reason");
+        Assert.Equal(3, (await GetRoutingAsync())["version"]!.GetValue<int>());
+
+        // Back to version 2 leaves stage 4 alone: no approval needed, and none recorded.
+        var unprotected = await _admin.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 2, reason = "Stage 2 error rate" }));
+        Assert.Equal(HttpStatusCode.OK, unprotected.StatusCode);
+        Assert.False((await GetHistoryAsync())[0]!["approved"]!.GetValue<bool>());
+
+        var approved = await _admin.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 1, reason = "Avatar quality dropped", approved = true }));
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal(Llama31, (await GetRoutingAsync())["stages"]!["4"]!["stable"]!.GetValue<string>());
+        var entry = (await GetHistoryAsync())[0]!;
+        Assert.Equal(("rollback", true), (entry["kind"]!.GetValue<string>(), entry["approved"]!.GetValue<bool>()));
+    }
+
     [Fact]
     public async Task A_rollback_to_an_unknown_version_is_a_404_and_a_bad_body_a_400()
     {

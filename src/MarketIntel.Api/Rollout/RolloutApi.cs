@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Routing;
+using MarketIntel.Pipeline.Routing;
 using MarketIntel.Pipeline.Validation;
 using MarketIntel.Storage;
 using MarketIntel.Storage.Rollout;
@@ -22,6 +23,9 @@ public sealed record ApplyPhaseRequest
 public sealed record EmergencyRollbackRequest
 {
     [JsonPropertyName("reason")] public string? Reason { get; init; }
+
+    /// <summary>Needed (with the reason) when the rollback changes a protected stage.</summary>
+    [JsonPropertyName("approved")] public bool Approved { get; init; }
 }
 
 public sealed record PhasesResponse(IReadOnlyList<PhaseView> Phases, int? NextPhase, IReadOnlyList<string> NextBlockedBy);
@@ -113,7 +117,11 @@ public static class RolloutApi
         }
         try
         {
-            return TypedResults.Ok(await service.EmergencyRollbackAsync(RoutingApi.Actor(request), body.Reason!.Trim()));
+            return TypedResults.Ok(await service.EmergencyRollbackAsync(RoutingApi.Actor(request), body.Reason!.Trim(), body.Approved));
+        }
+        catch (ProtectedStageException e)
+        {
+            return RoutingApi.ProtectedProblem(e);
         }
         catch (RoutingConflictException e)
         {

@@ -47,7 +47,8 @@ public static class RoutingApi
         routing.MapPost("/rollback", RollbackAsync)
             .Accepts<RollbackRequest>("application/json")
             .WithName("RollbackRouting")
-            .WithSummary("Activate the content of an earlier version as a new version");
+            .WithSummary("Activate the content of an earlier version as a new version")
+            .WithDescription("A rollback that changes a protected stage needs approved=true and a reason, otherwise 409.");
 
         routing.MapGet("/versions/{version:int}", GetVersionAsync)
             .WithName("GetRoutingVersion")
@@ -165,7 +166,7 @@ public static class RoutingApi
         var actor = Actor(request);
         try
         {
-            var change = await store.RollbackAsync(version, actor, body.Reason!.Trim());
+            var change = await store.RollbackAsync(version, actor, body.Reason!.Trim(), body.Approved);
             loggers.CreateLogger(typeof(RoutingApi)).LogInformation(
                 "Routing version {Version}: rollback to version {Target} by {Actor}", change.Version, version, actor);
             return TypedResults.Ok(new RoutingChangeResult(change.Version, null, null, change));
@@ -174,11 +175,22 @@ public static class RoutingApi
         {
             return VersionNotFound(version);
         }
+        catch (ProtectedStageException e)
+        {
+            return ProtectedProblem(e);
+        }
         catch (RoutingConflictException conflict)
         {
             return Conflict(conflict);
         }
     }
+
+    /// <summary>409 for a whole-document change that would touch protected stages without approval.</summary>
+    internal static ProblemHttpResult ProtectedProblem(ProtectedStageException e) =>
+        TypedResults.Problem(
+            $"{string.Join(", ", e.Stages.Select(s => $"Stage {s} ({StageCatalog.Get(s).Name})"))} is protected and would change: "
+            + "send \"approved\": true with the reason. Nothing was changed.",
+            statusCode: StatusCodes.Status409Conflict, title: "The stage is protected.");
 
     /// <summary>The rules a field obeys on its own (ranges, catalogue, reason).</summary>
     internal static void ValidateFields(ChangeStageRouteRequest body, ModelCatalogOptions catalog, FieldErrors errors)

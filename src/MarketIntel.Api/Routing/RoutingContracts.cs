@@ -43,6 +43,9 @@ public sealed record RollbackRequest
     [JsonPropertyName("version")] public int? Version { get; init; }
 
     [JsonPropertyName("reason")] public string? Reason { get; init; }
+
+    /// <summary>Needed (with the reason) when the rollback changes a protected stage.</summary>
+    [JsonPropertyName("approved")] public bool Approved { get; init; }
 }
 
 /// <summary>The outcome of a change or a rollback: the new active version, the changed route and the history entry.</summary>

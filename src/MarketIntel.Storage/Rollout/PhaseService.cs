@@ -193,7 +193,8 @@ public sealed class PhaseService(
     /// Returns every stage to its last known-good stable model: the configured seed (Phase 0) with the targets of the
     /// phases that are complete; all candidates are removed. Phases on canary or soaking become rolled_back.
     /// </summary>
-    public async Task<RoutingChange> EmergencyRollbackAsync(string actor, string reason)
+    /// <exception cref="ProtectedStageException">It would change a protected stage and <paramref name="approved"/> is false.</exception>
+    public async Task<RoutingChange> EmergencyRollbackAsync(string actor, string reason, bool approved)
     {
         var all = await states.GetAllAsync();
         var knownGood = KnownGoodStables(all);
@@ -210,9 +211,15 @@ public sealed class PhaseService(
                         CandidateShare = 0,
                     };
                 }
-                return current with { Stages = stages };
+                var next = current with { Stages = stages };
+                // Protected means protected in an emergency too: the operator says so with "approved" and the reason.
+                if (ProtectedStages.Changed(current, next) is { Count: > 0 } touched && !ProtectedStages.IsApproved(approved, reason))
+                {
+                    throw new ProtectedStageException(touched);
+                }
+                return next;
             },
-            "emergency-rollback", actor, reason, approved: true,
+            "emergency-rollback", actor, reason, approved,
             new JsonObject { ["known_good"] = new JsonObject(knownGood.Select(kv => KeyValuePair.Create(kv.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)kv.Value))) });
 
         var now = time.GetUtcNow();

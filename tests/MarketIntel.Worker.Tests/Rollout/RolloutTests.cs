@@ -185,7 +185,7 @@ public sealed class RolloutTests : IAsyncLifetime
         await routing.ChangeAsync(doc => doc with { Stages = new(doc.Stages) { [6] = doc.For(6) with { Candidate = Llama33, CandidateShare = 5 } } },
             "change", "test", "ad-hoc canary");
 
-        var change = await phases.EmergencyRollbackAsync("bob", "Stage 5 errors spiking after the deploy");
+        var change = await phases.EmergencyRollbackAsync("bob", "Stage 5 errors spiking after the deploy", approved: false);
 
         Assert.Equal("emergency-rollback", change.Kind);
         Assert.Equal("bob", change.Actor);
