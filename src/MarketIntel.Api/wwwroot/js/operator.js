@@ -85,7 +85,12 @@ async function rollback(version) {
     announce('A rollback needs a reason.', { error: true });
     return;
   }
-  const result = await admin('/api/routing/rollback', { method: 'POST', body: { version, reason } });
+  let result = await admin('/api/routing/rollback', { method: 'POST', body: { version, reason } });
+  // A rollback that changes a protected stage needs an explicit approval (409 until it has one).
+  if (result.status === 409 && result.problem?.title === 'The stage is protected.'
+      && window.confirm(`${result.problem.detail}\n\nApprove this rollback of a protected stage, with the reason given?`)) {
+    result = await admin('/api/routing/rollback', { method: 'POST', body: { version, reason, approved: true } });
+  }
   if (!result.ok) {
     announce(problemText(result.problem) + Object.values(result.problem?.errors ?? {}).flat().map((m) => `\n${m}`).join(''), { error: true });
     return;
