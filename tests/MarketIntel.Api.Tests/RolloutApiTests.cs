@@ -24,8 +24,7 @@ public class RolloutApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
     private static HttpClient Admin(ApiFactory factory)
     {
         var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
-        client.DefaultRequestHeaders.Add("X-Actor", "alice");
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.OperatorKey("alice"));
         return client;
     }
 

@@ -32,7 +32,7 @@ public sealed record PhasesResponse(IReadOnlyList<PhaseView> Phases, int? NextPh
 
 /// <summary>
 /// The rollout admin API (docs/architecture.md §4.5): the phases with their state and what blocks them, applying a phase, and the
-/// emergency rollback to the last known-good routing. All routes need the admin API key; the actor is the X-Actor header.
+/// emergency rollback to the last known-good routing. All routes need an operator's API key; the actor is that operator.
 /// </summary>
 public static class RolloutApi
 {

@@ -1,4 +1,3 @@
-using System.Text;
 using MarketIntel.Api.Http;
 using MarketIntel.Pipeline.Models;
 using MarketIntel.Pipeline.Routing;
@@ -17,9 +16,6 @@ namespace MarketIntel.Api.Routing;
 /// </summary>
 public static class RoutingApi
 {
-    public const string ActorHeader = "X-Actor";
-    public const string DefaultActor = "operator";
-    public const int MaxActorLength = 100;
     public const int MaxReasonLength = 500;
     public const int DefaultHistoryLimit = 50;
     public const int MaxHistoryLimit = 500;
@@ -38,7 +34,7 @@ public static class RoutingApi
             .WithSummary("Change one stage's route as a new routing version")
             .WithDescription("Absent fields stay as they are; \"\" clears the candidate or the shadow. Models must be in the catalogue. "
                 + "A protected stage (or a change of the protected flag) needs approved=true and a reason, otherwise 409. "
-                + "The actor comes from the X-Actor header (default \"operator\").");
+                + "The actor is the operator whose API key was sent.");
 
         routing.MapGet("/history", GetHistoryAsync)
             .WithName("GetRoutingHistory")
@@ -264,29 +260,8 @@ public static class RoutingApi
         return after;
     }
 
-    /// <summary>The <c>X-Actor</c> header reduced to a safe label: letters, digits and <c>.-_@+: </c>; at most 100 characters.</summary>
-    internal static string Actor(HttpRequest request)
-    {
-        var raw = request.Headers[ActorHeader].ToString();
-        var clean = new StringBuilder(Math.Min(raw.Length, MaxActorLength));
-        foreach (var c in raw)
-        {
-            if (clean.Length == MaxActorLength)
-            {
-                break;
-            }
-            if (char.IsLetterOrDigit(c) || c is '.' or '-' or '_' or '@' or '+' or ':')
-            {
-                clean.Append(c);
-            }
-            else if (c == ' ' && clean.Length > 0 && clean[^1] != ' ')
-            {
-                clean.Append(c);
-            }
-        }
-        var actor = clean.ToString().Trim();
-        return actor.Length == 0 ? DefaultActor : actor;
-    }
+    /// <summary>The operator whose API key authenticated the request: the history names the key's owner, not a header.</summary>
+    internal static string Actor(HttpRequest request) => AdminOperator.Name(request.HttpContext);
 
     private static void Model(FieldErrors errors, string field, string id, ModelCatalogOptions catalog, bool allowEmpty)
     {

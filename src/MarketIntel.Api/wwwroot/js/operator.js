@@ -23,10 +23,12 @@ async function load({ announceLoaded = true } = {}) {
   const [routing, models, history] = await Promise.all([admin('/api/routing'), api('/api/models'), admin('/api/routing/history')]);
   if (!routing.ok) {
     section.hidden = true;
-    if (routing.status === 401 || routing.status === 403) {
+    if (routing.status === 401) {
+      // No key and a key of no operator both answer 401; the page knows which of the two it sent.
+      const sent = sessionStorage.getItem(KEY);
       sessionStorage.removeItem(KEY);
       forget.hidden = true;
-      keyProblem(routing.status === 401 ? 'An admin API key is required.' : 'This key is not valid.');
+      keyProblem(sent ? 'This key is not valid.' : 'An admin API key is required.');
       keyInput.focus();
     } else {
       announce(routing.status === 404 ? 'This server has no routing API.' : problemText(routing.problem), { error: true });
