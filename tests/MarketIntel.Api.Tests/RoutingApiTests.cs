@@ -151,7 +151,7 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
         await AssertProblem(await PutStageAsync(1, new { stable = Fp8Fast }), HttpStatusCode.BadRequest, "reason");
         await AssertProblem(await PutStageAsync(1, new { stable = Fp8Fast, reason = "   " }), HttpStatusCode.BadRequest, "reason");
         await AssertProblem(await PutStageAsync(1, new { stable = Fp8Fast, reason = new string('x', 501) }), HttpStatusCode.BadRequest, "reason");
-        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(1, new { stable = Fp8Fast, reason = new string('x', 500) })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(1, new { stable = Fp8Fast, reason = new string('x', 500), force = true, approved = true })).StatusCode);
     }
 
     [Fact]
@@ -222,8 +222,8 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
     [Fact]
     public async Task A_rollback_restores_the_earlier_content_as_a_new_version_and_the_history_shows_both()
     {
-        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(2, new { stable = Fp8Fast, reason = "Phase 1" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(6, new { stable = Mistral, maxTokens = 12000, reason = "Phase 4" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(2, new { stable = Fp8Fast, reason = "Phase 1", force = true, approved = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(6, new { stable = Mistral, maxTokens = 12000, reason = "Phase 4", force = true, approved = true })).StatusCode);
 
         var response = await _anonymous.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 1, reason = "Stage 2 error rate" }, actor: "dave"));
 
@@ -243,17 +243,52 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
         Assert.Contains($"2:stable:{Fp8Fast}->{Llama31}", undone);
         Assert.Contains($"6:stable:{Mistral}->{Llama31}", undone);
         var change = history[2]!;
-        Assert.Equal("change", change["kind"]!.GetValue<string>());
+        Assert.Equal("forced-change", change["kind"]!.GetValue<string>());
         var only = Assert.Single(change["diff"]!.AsArray())!;
         Assert.Equal($"2:stable:{Llama31}->{Fp8Fast}", $"{only["stage"]}:{only["field"]}:{only["before"]}->{only["after"]}");
+    }
+
+    /// <summary>
+    /// Issue 16's January replay: "Llama 3.3 on every stage" was one PUT per stage, each accepted at once. A direct change
+    /// of the stable model is refused on every stage now; it goes through a rollout, or is forced on purpose.
+    /// </summary>
+    [Fact]
+    public async Task A_direct_switch_of_the_stable_model_is_refused_on_every_stage()
+    {
+        const string llama33 = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
+        for (var stage = 1; stage <= 13; stage++)
+        {
+            var response = await PutStageAsync(stage, new { stable = llama33, reason = "January: Llama 3.3 everywhere", approved = true });
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Contains("changes through a rollout", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        var routing = await GetRoutingAsync();
+        Assert.Equal(1, routing["version"]!.GetValue<int>());
+        Assert.DoesNotContain(routing["stages"]!.AsObject(), s => s.Value!["stable"]!.GetValue<string>() == llama33);
+    }
+
+    [Fact]
+    public async Task A_forced_switch_needs_force_approval_and_a_reason_and_is_recorded_as_forced()
+    {
+        Assert.Equal(HttpStatusCode.Conflict, (await PutStageAsync(2, new { stable = Fp8Fast, reason = "Hotfix", force = true })).StatusCode);
+        await AssertProblem(await PutStageAsync(2, new { temperature = 0.3, reason = "Cooler", force = true, approved = true }), HttpStatusCode.BadRequest, "force");
+
+        var forced = await PutStageAsync(2, new { stable = Fp8Fast, reason = "Llama 3.1 retired by the provider tonight", force = true, approved = true }, actor: "alice");
+
+        Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
+        var entry = (await GetHistoryAsync())[0]!;
+        Assert.Equal(("forced-change", "alice", true), (entry["kind"]!.GetValue<string>(), entry["actor"]!.GetValue<string>(), entry["approved"]!.GetValue<bool>()));
+        Assert.Equal("Llama 3.1 retired by the provider tonight", entry["reason"]!.GetValue<string>());
+        Assert.Equal(Fp8Fast, (await GetRoutingAsync())["stages"]!["2"]!["stable"]!.GetValue<string>());
     }
 
     /// <summary>Issue 16: a rollback moved a protected stage's model without approval, and was recorded as approved.</summary>
     [Fact]
     public async Task A_rollback_that_changes_protected_stage_4_needs_approval_and_a_reason()
     {
-        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(4, new { stable = Fp8Fast, reason = "Isolated test passed", approved = true })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(2, new { stable = Fp8Fast, reason = "Phase 1" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(4, new { stable = Fp8Fast, reason = "Isolated test passed", approved = true, force = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(2, new { stable = Fp8Fast, reason = "Phase 1", force = true, approved = true })).StatusCode);
 
         var refused = await _admin.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 1, reason = "Stage 2 error rate" }));
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);

@@ -110,10 +110,24 @@ public static class RoutingApi
                             + "needs \"approved\": true and a reason. Nothing was changed.",
                             statusCode: StatusCodes.Status409Conflict, title: "The stage is protected."));
                     }
+                    if (StableSwitch.Refusal(stage, before, after, body!.Force, body.Approved, body.Reason) is { } refusal)
+                    {
+                        throw new RouteChangeRejected(TypedResults.Problem(refusal,
+                            statusCode: StatusCodes.Status409Conflict, title: "The stable model changes through a rollout."));
+                    }
+                    if (body.Force && after.Stable == before.Stable)
+                    {
+                        throw new RouteChangeRejected(JsonBody.Problem("force", "applies only to a change of the stable model."));
+                    }
                     applied = after;
                     return current with { Stages = new Dictionary<int, StageRoute>(current.Stages) { [stage] = after } };
                 },
-                kind: "change", actor: actor, reason: body!.Reason!.Trim(), approved: body.Approved);
+                kind: body!.Force ? StableSwitch.ForcedKind : "change", actor: actor, reason: body.Reason!.Trim(), approved: body.Approved);
+            if (body.Force)
+            {
+                loggers.CreateLogger(typeof(RoutingApi)).LogWarning(
+                    "Routing version {Version}: stage {Stage} stable model forced by {Actor}", change.Version, stage, actor);
+            }
 
             loggers.CreateLogger(typeof(RoutingApi)).LogInformation(
                 "Routing version {Version}: stage {Stage} changed by {Actor} (approved: {Approved})", change.Version, stage, actor, body.Approved);
