@@ -66,17 +66,14 @@ public sealed class PhaseService(
             }
         }
 
-        switch (await verdicts.PassedForPhaseAsync(number))
+        var document = await routing.GetActiveAsync();
+        var verdict = await verdicts.ForPhaseAsync(number);
+        if (VerdictRules.Blocker(number, verdict?.Passed, verdict?.RecordedAt ?? default, verdict?.RoutingVersion, document.Version,
+                time.GetUtcNow(), Plan.VerdictLifetime) is { } stale)
         {
-            case null:
-                blockers.Add($"No evaluation of phase {number}'s candidate routing has been recorded; run one and record a passing verdict.");
-                break;
-            case false:
-                blockers.Add($"The evaluation of phase {number}'s candidate routing failed; fix the candidate and evaluate again.");
-                break;
+            blockers.Add(stale);
         }
 
-        var document = await routing.GetActiveAsync();
         var protectedStages = phase.Stages.Where(s => document.Stages.GetValueOrDefault(s)?.Protected == true).ToList();
         if (protectedStages.Count > 0 && !(approved && !string.IsNullOrWhiteSpace(reason)))
         {

@@ -164,6 +164,31 @@ public sealed class RolloutTests : IAsyncLifetime
         Assert.Contains("Phase 1 (", history[2].Reason);
     }
 
+    /// <summary>Issue 16: a verdict never expired and was never checked against the routing it would change.</summary>
+    [Fact]
+    public async Task A_passing_verdict_lets_its_phase_apply_only_for_seven_days_and_only_against_the_routing_it_judged()
+    {
+        using var host = FakeClockHost();
+        var phases = host.Services.GetRequiredService<PhaseService>();
+        var verdicts = host.Services.GetRequiredService<RedisEvaluationVerdicts>();
+        var routing = host.Services.GetRequiredService<RoutingStore>();
+
+        await verdicts.RecordAsync(1, passed: true);
+        _time.Advance(TimeSpan.FromDays(7));
+        Assert.Contains(await phases.BlockersAsync(1, approved: false, reason: null),
+            b => b.StartsWith("The passing evaluation of phase 1 was recorded 2026-01-26 02:15 UTC and expired after 7.00:00:00", StringComparison.Ordinal));
+
+        await verdicts.RecordAsync(1, passed: true);
+        Assert.Empty(await phases.BlockersAsync(1, approved: false, reason: null));
+        await routing.ChangeAsync(doc => doc with { Stages = new(doc.Stages) { [2] = doc.For(2) with { Temperature = 0.3 } } },
+            "change", "test", "Cooler stage 2");
+        Assert.Contains(await phases.BlockersAsync(1, approved: false, reason: null),
+            b => b == "The passing evaluation of phase 1 judged routing version 1, but version 2 is active now; evaluate again.");
+
+        await verdicts.RecordAsync(1, passed: true);
+        Assert.True((await phases.ApplyAsync(1, "ops", "Phase 1", approved: false)).Applied);
+    }
+
     [Fact]
     public async Task Emergency_rollback_removes_every_candidate_and_keeps_the_stables_of_complete_phases()
     {
@@ -172,13 +197,13 @@ public sealed class RolloutTests : IAsyncLifetime
         var states = host.Services.GetRequiredService<PhaseStateStore>();
         var routing = host.Services.GetRequiredService<RoutingStore>();
         var verdicts = host.Services.GetRequiredService<RedisEvaluationVerdicts>();
-        await verdicts.RecordAsync(1, passed: true);
-        await verdicts.RecordAsync(2, passed: true);
         await states.SetAsync(new PhaseState { Number = 1, Status = PhaseStatus.Complete, CompletedAt = _time.GetUtcNow() - 2 * Day });
         await routing.ChangeAsync(doc => doc with
         {
             Stages = doc.Stages.ToDictionary(kv => kv.Key, kv => kv.Key <= 3 ? kv.Value with { Stable = Fp8 } : kv.Value),
         }, "change", "test", "Phase 1 done earlier");
+        // Phase 2's evaluation judged the routing with phase 1 done.
+        await verdicts.RecordAsync(2, passed: true);
         var phase2Applied = await phases.ApplyAsync(2, "ops", "Phase 2", approved: false);
         Assert.True(phase2Applied.Applied, string.Join(" ", phase2Applied.Refusals));
         // A hand-made canary outside any phase goes too.
