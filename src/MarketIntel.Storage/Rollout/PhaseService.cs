@@ -68,7 +68,7 @@ public sealed class PhaseService(
 
         var document = await routing.GetActiveAsync();
         var verdict = await verdicts.ForPhaseAsync(number);
-        if (VerdictRules.Blocker(number, verdict?.Passed, verdict?.RecordedAt ?? default, verdict?.RoutingVersion, document.Version,
+        if (VerdictRules.Blocker(number, verdict?.Passed, verdict?.Summary, verdict?.RecordedAt ?? default, verdict?.RoutingVersion, document.Version,
                 time.GetUtcNow(), Plan.VerdictLifetime) is { } stale)
         {
             blockers.Add(stale);
