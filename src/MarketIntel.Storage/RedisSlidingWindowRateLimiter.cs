@@ -37,6 +37,9 @@ public sealed class RedisSlidingWindowRateLimiter : RateLimiter
         return tonumber(freeing[2]) + window - now
         """;
 
+    /// <summary>How often a call waiting for an unreachable Redis asks again.</summary>
+    public static readonly TimeSpan RedisRetryInterval = TimeSpan.FromSeconds(1);
+
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKey _key;
     private readonly int _permitLimit;
@@ -72,7 +75,17 @@ public sealed class RedisSlidingWindowRateLimiter : RateLimiter
         CheckCount(permitCount);
         while (true)
         {
-            var wait = (long)await _redis.GetDatabase().ScriptEvaluateAsync(Script, [_key], Arguments(permitCount));
+            long wait;
+            try
+            {
+                wait = (long)await _redis.GetDatabase().ScriptEvaluateAsync(Script, [_key], Arguments(permitCount));
+            }
+            catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+            {
+                // Without Redis nobody can tell how many requests the other workers sent: the call waits for Redis to
+                // come back (as the job's own writes do) rather than fail, or go to the provider uncounted.
+                wait = (long)RedisRetryInterval.TotalMilliseconds;
+            }
             if (wait == 0)
             {
                 return Lease.Granted;

@@ -85,6 +85,43 @@ public sealed class SharedRateLimitTests : IAsyncLifetime
         Assert.Equal(2, await _redis.Connection!.GetDatabase().SortedSetLengthAsync(RedisKeys.ProviderRateLimit("workers-ai")));
     }
 
+    /// <summary>Without Redis no worker knows what the others sent: a call waits (as over the limit) instead of failing or going uncounted.</summary>
+    [Fact]
+    public async Task While_Redis_is_unreachable_a_call_waits_for_it_instead_of_failing()
+    {
+        var time = new ArmedTimerClock(new DateTimeOffset(2026, 1, 26, 2, 15, 0, TimeSpan.Zero));
+        // A port nobody listens on: every command fails with a connection error.
+        await using var nowhere = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{FreePort()},abortConnect=false,connectTimeout=200,asyncTimeout=200,syncTimeout=200,connectRetry=0");
+        using var limiter = new RedisSlidingWindowRateLimiter(nowhere, "workers-ai", 5, Minute, time);
+        using var cancel = new CancellationTokenSource();
+
+        var call = limiter.AcquireAsync(1, cancel.Token).AsTask();
+        await WaitingOrDoneAsync(time, call).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(call.IsCompleted, call.IsFaulted ? call.Exception!.GetBaseException().Message : "granted without Redis");
+        // It asks again after the interval, finds no Redis again, and waits again.
+        time.Advance(RedisSlidingWindowRateLimiter.RedisRetryInterval);
+        await WaitingOrDoneAsync(time, call).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(call.IsCompleted, call.IsFaulted ? call.Exception!.GetBaseException().Message : "granted without Redis");
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    private static async Task WaitingOrDoneAsync(ArmedTimerClock time, Task call)
+    {
+        while (time.Armed == 0 && !call.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     [Fact]
     public async Task A_worker_s_model_calls_take_their_permits_from_the_window_in_Redis()
     {
