@@ -37,6 +37,10 @@ public static class RedisKeys
     /// <summary>String with expiry: the text a Markdown stage has streamed so far (the report being written).</summary>
     public static string StageDraft(string jobId, int stage) => $"mi:job:{jobId}:draft:{stage}";
 
+    /// <summary>Sorted set: one member per request granted to a provider, scored by its time (ms); the sliding window that
+    /// every worker's calls to that provider share. Provider names come from configuration.</summary>
+    public static string ProviderRateLimit(string provider) => $"mi:ratelimit:{provider}";
+
     /// <summary>Hash: model id → who answers it ("workers-ai", or "emulator" when its provider has no credentials).</summary>
     public const string ModelServing = "mi:models:serving";
 

@@ -72,13 +72,22 @@ public sealed class RoutingStore(IConnectionMultiplexer redis, IOptions<RoutingO
         return await WriteAsync(current, next, kind, actor, reason, approved, evidence);
     }
 
-    /// <summary>Activates the content of an earlier version as a new version, so the history stays a straight line.</summary>
-    public async Task<RoutingChange> RollbackAsync(int targetVersion, string actor, string reason)
+    /// <summary>
+    /// Activates the content of an earlier version as a new version, so the history stays a straight line. A rollback
+    /// that would change a protected stage needs approval like any other change of it (<see cref="ProtectedStages"/>);
+    /// checked against the very version it replaces.
+    /// </summary>
+    /// <exception cref="ProtectedStageException">A protected stage would change and <paramref name="approved"/> is false.</exception>
+    public async Task<RoutingChange> RollbackAsync(int targetVersion, string actor, string reason, bool approved)
     {
         var target = await GetVersionAsync(targetVersion)
             ?? throw new KeyNotFoundException($"Routing version {targetVersion} does not exist.");
         var current = await GetActiveAsync();
-        return await WriteAsync(current, target, "rollback", actor, reason, approved: true, evidence: null);
+        if (ProtectedStages.Changed(current, target) is { Count: > 0 } touched && !ProtectedStages.IsApproved(approved, reason))
+        {
+            throw new ProtectedStageException(touched);
+        }
+        return await WriteAsync(current, target, "rollback", actor, reason, approved, evidence: null);
     }
 
     public async Task<IReadOnlyList<RoutingChange>> HistoryAsync(int count = 100) =>

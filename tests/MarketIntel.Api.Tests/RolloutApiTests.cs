@@ -24,8 +24,7 @@ public class RolloutApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
     private static HttpClient Admin(ApiFactory factory)
     {
         var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.AdminKey);
-        client.DefaultRequestHeaders.Add("X-Actor", "alice");
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiFactory.OperatorKey("alice"));
         return client;
     }
 
@@ -106,5 +105,24 @@ public class RolloutApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
         });
         var phases = await _admin.GetFromJsonAsync<JsonObject>("/api/phases");
         Assert.Equal("rolled_back", phases!["phases"]![0]!["state"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_emergency_rollback_that_changes_protected_stage_4_needs_approval()
+    {
+        var put = await _admin.PutAsJsonAsync("/api/routing/stages/4", new { candidate = Fp8Fast, candidateShare = 10, reason = "Avatar canary", approved = true });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var refused = await _admin.PostAsJsonAsync("/api/routing/emergency-rollback", new { reason = "Avatar errors" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Stage 4 (Avatar Creation) is protected", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(Fp8Fast, (await _admin.GetFromJsonAsync<JsonObject>("/api/routing"))!["stages"]!["4"]!["candidate"]!.GetValue<string>());
+
+        var response = await _admin.PostAsJsonAsync("/api/routing/emergency-rollback", new { reason = "Avatar errors", approved = true });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var change = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(change!["approved"]!.GetValue<bool>());
+        Assert.Null((await _admin.GetFromJsonAsync<JsonObject>("/api/routing"))!["stages"]!["4"]!["candidate"]);
     }
 }

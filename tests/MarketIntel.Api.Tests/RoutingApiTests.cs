@@ -36,15 +36,18 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
     [InlineData("GET", "/api/routing/versions/1")]
     [InlineData("PUT", "/api/routing/stages/1")]
     [InlineData("POST", "/api/routing/rollback")]
-    public async Task Admin_routes_answer_401_without_a_key_and_403_with_a_wrong_one(string method, string path)
+    public async Task Admin_routes_answer_401_without_a_key_and_with_a_key_of_no_operator(string method, string path)
     {
         var missing = await _anonymous.SendAsync(Request(method, path, key: null));
         await AssertProblem(missing, HttpStatusCode.Unauthorized);
         Assert.Contains("X-Api-Key", missing.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
 
-        await AssertProblem(await _anonymous.SendAsync(Request(method, path, key: "wrong-key")), HttpStatusCode.Forbidden);
-        await AssertProblem(await _anonymous.SendAsync(Request(method, path, key: ApiFactory.AdminKey + "x")), HttpStatusCode.Forbidden);
-        await AssertProblem(await _anonymous.SendAsync(Request(method, path, key: ApiFactory.AdminKey[..^1])), HttpStatusCode.Forbidden);
+        foreach (var wrong in new[] { "wrong-key", ApiFactory.AdminKey + "x", ApiFactory.AdminKey[..^1], ApiFactory.Hash(ApiFactory.OperatorKey("alice")) })
+        {
+            var unknown = await _anonymous.SendAsync(Request(method, path, key: wrong));
+            await AssertProblem(unknown, HttpStatusCode.Unauthorized);
+            Assert.Contains("X-Api-Key", unknown.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -148,7 +151,7 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
         await AssertProblem(await PutStageAsync(1, new { stable = Fp8Fast }), HttpStatusCode.BadRequest, "reason");
         await AssertProblem(await PutStageAsync(1, new { stable = Fp8Fast, reason = "   " }), HttpStatusCode.BadRequest, "reason");
         await AssertProblem(await PutStageAsync(1, new { stable = Fp8Fast, reason = new string('x', 501) }), HttpStatusCode.BadRequest, "reason");
-        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(1, new { stable = Fp8Fast, reason = new string('x', 500) })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(1, new { stable = Fp8Fast, reason = new string('x', 500), force = true, approved = true })).StatusCode);
     }
 
     [Fact]
@@ -219,10 +222,10 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
     [Fact]
     public async Task A_rollback_restores_the_earlier_content_as_a_new_version_and_the_history_shows_both()
     {
-        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(2, new { stable = Fp8Fast, reason = "Phase 1" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(6, new { stable = Mistral, maxTokens = 12000, reason = "Phase 4" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(2, new { stable = Fp8Fast, reason = "Phase 1", force = true, approved = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(6, new { stable = Mistral, maxTokens = 12000, reason = "Phase 4", force = true, approved = true })).StatusCode);
 
-        var response = await _admin.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 1, reason = "Stage 2 error rate" }, actor: "dave"));
+        var response = await _anonymous.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 1, reason = "Stage 2 error rate" }, actor: "dave"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var routing = await GetRoutingAsync();
@@ -240,9 +243,69 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
         Assert.Contains($"2:stable:{Fp8Fast}->{Llama31}", undone);
         Assert.Contains($"6:stable:{Mistral}->{Llama31}", undone);
         var change = history[2]!;
-        Assert.Equal("change", change["kind"]!.GetValue<string>());
+        Assert.Equal("forced-change", change["kind"]!.GetValue<string>());
         var only = Assert.Single(change["diff"]!.AsArray())!;
         Assert.Equal($"2:stable:{Llama31}->{Fp8Fast}", $"{only["stage"]}:{only["field"]}:{only["before"]}->{only["after"]}");
+    }
+
+    /// <summary>
+    /// Issue 16's January replay: "Llama 3.3 on every stage" was one PUT per stage, each accepted at once. A direct change
+    /// of the stable model is refused on every stage now; it goes through a rollout, or is forced on purpose.
+    /// </summary>
+    [Fact]
+    public async Task A_direct_switch_of_the_stable_model_is_refused_on_every_stage()
+    {
+        const string llama33 = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
+        for (var stage = 1; stage <= 13; stage++)
+        {
+            var response = await PutStageAsync(stage, new { stable = llama33, reason = "January: Llama 3.3 everywhere", approved = true });
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Contains("changes through a rollout", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        var routing = await GetRoutingAsync();
+        Assert.Equal(1, routing["version"]!.GetValue<int>());
+        Assert.DoesNotContain(routing["stages"]!.AsObject(), s => s.Value!["stable"]!.GetValue<string>() == llama33);
+    }
+
+    [Fact]
+    public async Task A_forced_switch_needs_force_approval_and_a_reason_and_is_recorded_as_forced()
+    {
+        Assert.Equal(HttpStatusCode.Conflict, (await PutStageAsync(2, new { stable = Fp8Fast, reason = "Hotfix", force = true })).StatusCode);
+        await AssertProblem(await PutStageAsync(2, new { temperature = 0.3, reason = "Cooler", force = true, approved = true }), HttpStatusCode.BadRequest, "force");
+
+        var forced = await PutStageAsync(2, new { stable = Fp8Fast, reason = "Llama 3.1 retired by the provider tonight", force = true, approved = true }, actor: "alice");
+
+        Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
+        var entry = (await GetHistoryAsync())[0]!;
+        Assert.Equal(("forced-change", "alice", true), (entry["kind"]!.GetValue<string>(), entry["actor"]!.GetValue<string>(), entry["approved"]!.GetValue<bool>()));
+        Assert.Equal("Llama 3.1 retired by the provider tonight", entry["reason"]!.GetValue<string>());
+        Assert.Equal(Fp8Fast, (await GetRoutingAsync())["stages"]!["2"]!["stable"]!.GetValue<string>());
+    }
+
+    /// <summary>Issue 16: a rollback moved a protected stage's model without approval, and was recorded as approved.</summary>
+    [Fact]
+    public async Task A_rollback_that_changes_protected_stage_4_needs_approval_and_a_reason()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(4, new { stable = Fp8Fast, reason = "Isolated test passed", approved = true, force = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(2, new { stable = Fp8Fast, reason = "Phase 1", force = true, approved = true })).StatusCode);
+
+        var refused = await _admin.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 1, reason = "Stage 2 error rate" }));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Stage 4 (Avatar Creation) is protected", (await refused.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        await AssertProblem(await _admin.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 1, reason = " ", approved = true })), HttpStatusCode.BadRequest, "reason");
+        Assert.Equal(3, (await GetRoutingAsync())["version"]!.GetValue<int>());
+
+        // Back to version 2 leaves stage 4 alone: no approval needed, and none recorded.
+        var unprotected = await _admin.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 2, reason = "Stage 2 error rate" }));
+        Assert.Equal(HttpStatusCode.OK, unprotected.StatusCode);
+        Assert.False((await GetHistoryAsync())[0]!["approved"]!.GetValue<bool>());
+
+        var approved = await _admin.SendAsync(Json(HttpMethod.Post, "/api/routing/rollback", new { version = 1, reason = "Avatar quality dropped", approved = true }));
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal(Llama31, (await GetRoutingAsync())["stages"]!["4"]!["stable"]!.GetValue<string>());
+        var entry = (await GetHistoryAsync())[0]!;
+        Assert.Equal(("rollback", true), (entry["kind"]!.GetValue<string>(), entry["approved"]!.GetValue<bool>()));
     }
 
     [Fact]
@@ -266,24 +329,18 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
         Assert.Equal(new[] { 3, 2 }, history!.Select(h => h!["version"]!.GetValue<int>()));
     }
 
-    [Theory]
-    [InlineData(null, "operator")]
-    [InlineData("  ", "operator")]
-    [InlineData("eve <script>alert(1)</script>", "eve scriptalert1script")]
-    [InlineData("ops-bot@example.com", "ops-bot@example.com")]
-    public async Task The_actor_comes_from_X_Actor_sanitised(string? header, string expected)
-    {
-        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(5, new { temperature = 0.5, reason = "actor" }, actor: header)).StatusCode);
-
-        Assert.Equal(expected, (await GetHistoryAsync())[0]!["actor"]!.GetValue<string>());
-    }
-
+    /// <summary>Issue 16: the history's actor was whatever the caller wrote in X-Actor; it is the key's owner now.</summary>
     [Fact]
-    public async Task A_long_actor_is_cut_to_100_characters()
+    public async Task The_actor_is_the_operator_whose_key_was_sent_and_X_Actor_is_ignored()
     {
-        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(5, new { temperature = 0.6, reason = "actor" }, actor: new string('a', 300))).StatusCode);
+        var request = Json(HttpMethod.Put, "/api/routing/stages/5", new { temperature = 0.5, reason = "actor" }, actor: "carol");
+        request.Headers.Add("X-Actor", "mallory");
+        Assert.Equal(HttpStatusCode.OK, (await _anonymous.SendAsync(request)).StatusCode);
+        Assert.Equal("carol", (await GetHistoryAsync())[0]!["actor"]!.GetValue<string>());
 
-        Assert.Equal(new string('a', 100), (await GetHistoryAsync())[0]!["actor"]!.GetValue<string>());
+        // The single key of earlier versions is the operator "admin".
+        Assert.Equal(HttpStatusCode.OK, (await PutStageAsync(5, new { temperature = 0.6, reason = "actor" })).StatusCode);
+        Assert.Equal("admin", (await GetHistoryAsync())[0]!["actor"]!.GetValue<string>());
     }
 
     private async Task<JsonObject> GetRoutingAsync() => (await _admin.GetFromJsonAsync<JsonObject>("/api/routing"))!;
@@ -291,14 +348,15 @@ public class RoutingApiTests(ApiFactory factory) : IClassFixture<ApiFactory>, IA
     private async Task<JsonArray> GetHistoryAsync() => (await _admin.GetFromJsonAsync<JsonArray>("/api/routing/history"))!;
 
     private Task<HttpResponseMessage> PutStageAsync(int stage, object body, string? actor = null) =>
-        _admin.SendAsync(Json(HttpMethod.Put, $"/api/routing/stages/{stage}", body, actor));
+        (actor is null ? _admin : _anonymous).SendAsync(Json(HttpMethod.Put, $"/api/routing/stages/{stage}", body, actor));
 
+    /// <summary>A request as operator <paramref name="actor"/> (with that operator's key: send it without the admin client's key).</summary>
     private static HttpRequestMessage Json(HttpMethod method, string path, object body, string? actor = null)
     {
         var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
         if (actor is not null)
         {
-            request.Headers.Add("X-Actor", actor);
+            request.Headers.Add("X-Api-Key", ApiFactory.OperatorKey(actor));
         }
         return request;
     }

@@ -45,6 +45,23 @@ public class EvaluationComparerTests
             Result("c", EvaluationKind.Candidate, candidate),
             gates ?? Gates).Stages.Single();
 
+    /// <summary>Issue 16: a candidate that always fell back to the stable model scored the stable model's quality and passed.</summary>
+    [Fact]
+    public void A_candidate_that_falls_back_fails_the_error_rate_gate()
+    {
+        var observations = Enumerable.Range(0, 10).Select(_ => new StageRunObservation
+        {
+            Stage = 4, Succeeded = true, Fallback = true, QualityScore = 100, DurationMs = 1000,
+            Models = ["@cf/meta/llama-3.3-70b-instruct-fp8-fast", "@cf/meta/llama-3.1-70b-instruct"],
+        }).ToList();
+        var candidate = StageMetricsBuilder.Build(4, "Stage4", observations);
+
+        var stage = CompareOne(candidate);
+
+        Assert.Equal(Verdict.Fail, stage.Verdict);
+        Assert.Contains(stage.Reasons, r => r.Contains("error rate 100 % in the candidate (10 of 10 runs, 10 of them fell back to the stable model)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Identical_results_pass_with_exit_code_0()
     {

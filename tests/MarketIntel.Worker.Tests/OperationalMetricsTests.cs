@@ -53,7 +53,7 @@ public sealed class OperationalMetricsTests : RedisAndEmulatorTest
 
         var change = await routing.ChangeAsync(d => d with { Stages = new(d.Stages) { [1] = d.For(1) with { Temperature = 0.5 } } },
             "change", "alice", "Cooler stage 1");
-        await routing.RollbackAsync(change.PreviousVersion!.Value, "alice", "Back to the known-good routing");
+        await routing.RollbackAsync(change.PreviousVersion!.Value, "alice", "Back to the known-good routing", approved: false);
 
         Assert.Equal(1, metrics.Sum("marketintel.rollbacks", "rollback"));
         Assert.Equal(0, metrics.Sum("marketintel.rollbacks", "change"));

@@ -25,7 +25,7 @@ public sealed class RoutingTakesEffectTests : RedisAndEmulatorTest
             host.Services.GetRequiredService<RoutingMetrics>());
         var change = await other.ChangeAsync(d => d with { Stages = new(d.Stages) { [1] = d.For(1) with { Stable = Fast } } }, "change", "alice", "Try FP8 on stage 1");
         var during = await RunAsync(store);
-        var rollback = await other.RollbackAsync(change.PreviousVersion!.Value, "alice", "Back");
+        var rollback = await other.RollbackAsync(change.PreviousVersion!.Value, "alice", "Back", approved: false);
         var after = await RunAsync(store);
         await host.StopAsync();
 

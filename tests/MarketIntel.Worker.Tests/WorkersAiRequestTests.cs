@@ -17,8 +17,15 @@ namespace MarketIntel.Worker.Tests;
 /// the "models" HttpClient): the Workers AI URL, the bearer token and an OpenAI chat completions body; and, without
 /// credentials, the same request shape sent to the emulator.
 /// </summary>
-public class WorkersAiRequestTests
+public sealed class WorkersAiRequestTests : IAsyncLifetime
 {
+    /// <summary>The provider's rate limit lives in Redis (one window for all workers), so the clients need one.</summary>
+    private readonly MarketIntel.Testing.RedisServer _redis = new();
+
+    public Task InitializeAsync() => _redis.InitializeAsync();
+
+    public Task DisposeAsync() => _redis.DisposeAsync();
+
     private const string Model = "@cf/meta/llama-3.1-70b-instruct";
 
     [Fact]
@@ -132,12 +139,13 @@ public class WorkersAiRequestTests
         Assert.Equal("workers-ai", host.Services.GetRequiredService<ModelServing>().For(Model));
     }
 
-    private static IHost Build(CapturingHandler handler, Dictionary<string, string?> settings)
+    private IHost Build(CapturingHandler handler, Dictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.AddMarketIntelDefaults();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_redis.Connection!);
         builder.AddModelClients();
         builder.Services.AddHttpClient(ModelClientRegistration.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => handler);
         return builder.Build();

@@ -4,6 +4,7 @@ using MarketIntel.Api.Http;
 using MarketIntel.Pipeline;
 using MarketIntel.Pipeline.Evaluation;
 using MarketIntel.Pipeline.Models;
+using MarketIntel.Pipeline.Rollout;
 using MarketIntel.Pipeline.Routing;
 using MarketIntel.Pipeline.Samples;
 using MarketIntel.Pipeline.Stages;
@@ -179,7 +180,7 @@ public static class EvaluationsApi
 
     private static async Task<IResult> CompareAsync(
         string? baseline, string? candidate, string? format, EvaluationStore store, IOptions<EvaluationGates> gates,
-        RedisEvaluationVerdicts verdicts)
+        RedisEvaluationVerdicts verdicts, IOptions<RolloutOptions> plan)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(baseline))
@@ -216,11 +217,17 @@ public static class EvaluationsApi
         }
 
         var comparison = EvaluationComparer.Compare(results[0], results[1], gates.Value);
-        // Comparing a phase's candidate against the baseline is what judges the phase: applying it needs this verdict.
+        // Comparing a phase's candidate against the baseline is what judges the phase: applying it needs this verdict. A
+        // comparison that evaluated other stages or another model than the phase's is recorded as a failure, with why.
         if (results[1].Phase is { } phase && comparison.Verdict != Verdict.Inconclusive)
         {
-            await verdicts.RecordAsync(phase, comparison.Verdict == Verdict.Pass, candidate,
-                $"Compared with baseline {baseline}: {comparison.Verdict.ToString().ToLowerInvariant()}.");
+            var scope = plan.Value.Find(phase) is { } planned
+                ? VerdictRules.ScopeProblems(planned, results[0].Routing, results[1].Routing)
+                : [];
+            await verdicts.RecordAsync(phase, comparison.Verdict == Verdict.Pass && scope.Count == 0, candidate,
+                scope.Count > 0
+                    ? $"Compared with baseline {baseline}, but not an evaluation of phase {phase}: {string.Join("; ", scope)}."
+                    : $"Compared with baseline {baseline}: {comparison.Verdict.ToString().ToLowerInvariant()}.");
         }
         return wanted switch
         {

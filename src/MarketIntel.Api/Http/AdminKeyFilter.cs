@@ -5,13 +5,17 @@ using Microsoft.Extensions.Options;
 namespace MarketIntel.Api.Http;
 
 /// <summary>
-/// Guards the admin routes with the <c>X-Api-Key</c> header: 401 without a key, 403 with a wrong one. The comparison
-/// runs in constant time over SHA-256 digests of the UTF-8 bytes, so neither the content nor the length of the
-/// configured key leaks through timing. The key is never logged.
+/// Guards the admin routes with the <c>X-Api-Key</c> header and names the operator it belongs to: 401 without a key or
+/// with a key that belongs to nobody. The provided key is hashed once (SHA-256 of the UTF-8 bytes) and compared in
+/// constant time with every configured hash, so neither a key nor which operator it is close to leaks through timing.
+/// The key is never logged; an unknown one is logged as an attempt, with the path only. The operator's name is what the
+/// routing history records as the actor (<see cref="AdminOperator"/>).
 /// </summary>
 public sealed class AdminKeyFilter(IOptionsMonitor<AdminKeyOptions> options, ILogger<AdminKeyFilter> logger) : IEndpointFilter
 {
     public const string HeaderName = "X-Api-Key";
+
+    private const string Challenge = $"ApiKey header=\"{HeaderName}\"";
 
     /// <summary>A longer header is not a key anyone configured; it is refused without hashing megabytes.</summary>
     private const int MaxKeyLength = 1024;
@@ -22,20 +26,47 @@ public sealed class AdminKeyFilter(IOptionsMonitor<AdminKeyOptions> options, ILo
         var values = http.Request.Headers[HeaderName];
         if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
         {
+            http.Response.Headers.WWWAuthenticate = Challenge;
             logger.LogInformation("Admin request to {Path} without an API key", http.Request.Path);
-            http.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{HeaderName}\"";
             return TypedResults.Problem(
-                $"This route needs the admin API key in the {HeaderName} header.",
+                $"This route needs an operator's API key in the {HeaderName} header.",
                 statusCode: StatusCodes.Status401Unauthorized, title: "API key required.");
         }
-        if (values.Count > 1 || !Matches(values[0]!, options.CurrentValue.ApiKey))
+        if (values.Count > 1 || Identify(values[0]!, options.CurrentValue) is not { } name)
         {
-            logger.LogWarning("Admin request to {Path} with a wrong API key", http.Request.Path);
+            http.Response.Headers.WWWAuthenticate = Challenge;
+            logger.LogWarning("Admin request to {Path} with an unknown API key", http.Request.Path);
             return TypedResults.Problem(
-                "The API key is not valid for this route.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Wrong API key.");
+                "The API key belongs to no operator.",
+                statusCode: StatusCodes.Status401Unauthorized, title: "Unknown API key.");
         }
+        AdminOperator.Set(http, name);
         return await next(context);
+    }
+
+    /// <summary>The operator whose key <paramref name="provided"/> is, or null.</summary>
+    internal static string? Identify(string provided, AdminKeyOptions configured)
+    {
+        if (provided.Length > MaxKeyLength)
+        {
+            return null;
+        }
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(provided), digest);
+        string? found = null;
+        // Every hash is compared, whether or not one matched already: the time taken says nothing about the key.
+        foreach (var (name, hash) in configured.Operators)
+        {
+            if (CryptographicOperations.FixedTimeEquals(digest, Convert.FromHexString(hash.AsSpan(AdminKeyOptions.HashPrefix.Length))))
+            {
+                found ??= name;
+            }
+        }
+        if (Matches(provided, configured.ApiKey))
+        {
+            found ??= AdminKeyOptions.LegacyOperator;
+        }
+        return found;
     }
 
     internal static bool Matches(string provided, string expected)
@@ -52,6 +83,18 @@ public sealed class AdminKeyFilter(IOptionsMonitor<AdminKeyOptions> options, ILo
     }
 }
 
+/// <summary>The operator an admin request was authenticated as; set by <see cref="AdminKeyFilter"/>.</summary>
+public static class AdminOperator
+{
+    private const string ItemKey = "marketintel.operator";
+
+    internal static void Set(HttpContext http, string name) => http.Items[ItemKey] = name;
+
+    /// <summary>The operator's name. Only admin routes call this, and the filter runs before them.</summary>
+    public static string Name(HttpContext http) =>
+        http.Items[ItemKey] as string ?? throw new InvalidOperationException("No operator: the route is missing the admin key filter.");
+}
+
 public static class AdminKeyExtensions
 {
     /// <summary>Registers the admin key options, validated on start.</summary>
@@ -59,18 +102,23 @@ public static class AdminKeyExtensions
     {
         services.AddOptions<AdminKeyOptions>()
             .BindConfiguration(AdminKeyOptions.SectionName)
-            .ValidateDataAnnotations()
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ApiKey), "Admin:ApiKey must not be blank.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminKeyOptions>, AdminKeyValidation>();
         return services;
     }
 
-    /// <summary>Every endpoint of <paramref name="group"/> needs the admin API key.</summary>
+    /// <summary>Every group's endpoints need an operator's API key.</summary>
     public static RouteGroupBuilder RequireAdminKey(this RouteGroupBuilder group)
     {
         group.AddEndpointFilter<AdminKeyFilter>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return group;
+    }
+
+    /// <summary>Reports each problem of the configuration by name, so the start-up error says what to fix.</summary>
+    private sealed class AdminKeyValidation : IValidateOptions<AdminKeyOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, AdminKeyOptions options) =>
+            options.Problems().ToList() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }

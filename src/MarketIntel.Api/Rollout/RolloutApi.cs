@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using MarketIntel.Api.Http;
 using MarketIntel.Api.Routing;
+using MarketIntel.Pipeline.Routing;
 using MarketIntel.Pipeline.Validation;
 using MarketIntel.Storage;
 using MarketIntel.Storage.Rollout;
@@ -22,13 +23,16 @@ public sealed record ApplyPhaseRequest
 public sealed record EmergencyRollbackRequest
 {
     [JsonPropertyName("reason")] public string? Reason { get; init; }
+
+    /// <summary>Needed (with the reason) when the rollback changes a protected stage.</summary>
+    [JsonPropertyName("approved")] public bool Approved { get; init; }
 }
 
 public sealed record PhasesResponse(IReadOnlyList<PhaseView> Phases, int? NextPhase, IReadOnlyList<string> NextBlockedBy);
 
 /// <summary>
 /// The rollout admin API (docs/architecture.md §4.5): the phases with their state and what blocks them, applying a phase, and the
-/// emergency rollback to the last known-good routing. All routes need the admin API key; the actor is the X-Actor header.
+/// emergency rollback to the last known-good routing. All routes need an operator's API key; the actor is that operator.
 /// </summary>
 public static class RolloutApi
 {
@@ -113,7 +117,11 @@ public static class RolloutApi
         }
         try
         {
-            return TypedResults.Ok(await service.EmergencyRollbackAsync(RoutingApi.Actor(request), body.Reason!.Trim()));
+            return TypedResults.Ok(await service.EmergencyRollbackAsync(RoutingApi.Actor(request), body.Reason!.Trim(), body.Approved));
+        }
+        catch (ProtectedStageException e)
+        {
+            return RoutingApi.ProtectedProblem(e);
         }
         catch (RoutingConflictException e)
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using MarketIntel.Api.Http;
 using MarketIntel.Pipeline.Models;
 using MarketIntel.Pipeline.Routing;
@@ -17,9 +16,6 @@ namespace MarketIntel.Api.Routing;
 /// </summary>
 public static class RoutingApi
 {
-    public const string ActorHeader = "X-Actor";
-    public const string DefaultActor = "operator";
-    public const int MaxActorLength = 100;
     public const int MaxReasonLength = 500;
     public const int DefaultHistoryLimit = 50;
     public const int MaxHistoryLimit = 500;
@@ -38,7 +34,7 @@ public static class RoutingApi
             .WithSummary("Change one stage's route as a new routing version")
             .WithDescription("Absent fields stay as they are; \"\" clears the candidate or the shadow. Models must be in the catalogue. "
                 + "A protected stage (or a change of the protected flag) needs approved=true and a reason, otherwise 409. "
-                + "The actor comes from the X-Actor header (default \"operator\").");
+                + "The actor is the operator whose API key was sent.");
 
         routing.MapGet("/history", GetHistoryAsync)
             .WithName("GetRoutingHistory")
@@ -47,7 +43,8 @@ public static class RoutingApi
         routing.MapPost("/rollback", RollbackAsync)
             .Accepts<RollbackRequest>("application/json")
             .WithName("RollbackRouting")
-            .WithSummary("Activate the content of an earlier version as a new version");
+            .WithSummary("Activate the content of an earlier version as a new version")
+            .WithDescription("A rollback that changes a protected stage needs approved=true and a reason, otherwise 409.");
 
         routing.MapGet("/versions/{version:int}", GetVersionAsync)
             .WithName("GetRoutingVersion")
@@ -113,10 +110,24 @@ public static class RoutingApi
                             + "needs \"approved\": true and a reason. Nothing was changed.",
                             statusCode: StatusCodes.Status409Conflict, title: "The stage is protected."));
                     }
+                    if (StableSwitch.Refusal(stage, before, after, body!.Force, body.Approved, body.Reason) is { } refusal)
+                    {
+                        throw new RouteChangeRejected(TypedResults.Problem(refusal,
+                            statusCode: StatusCodes.Status409Conflict, title: "The stable model changes through a rollout."));
+                    }
+                    if (body.Force && after.Stable == before.Stable)
+                    {
+                        throw new RouteChangeRejected(JsonBody.Problem("force", "applies only to a change of the stable model."));
+                    }
                     applied = after;
                     return current with { Stages = new Dictionary<int, StageRoute>(current.Stages) { [stage] = after } };
                 },
-                kind: "change", actor: actor, reason: body!.Reason!.Trim(), approved: body.Approved);
+                kind: body!.Force ? StableSwitch.ForcedKind : "change", actor: actor, reason: body.Reason!.Trim(), approved: body.Approved);
+            if (body.Force)
+            {
+                loggers.CreateLogger(typeof(RoutingApi)).LogWarning(
+                    "Routing version {Version}: stage {Stage} stable model forced by {Actor}", change.Version, stage, actor);
+            }
 
             loggers.CreateLogger(typeof(RoutingApi)).LogInformation(
                 "Routing version {Version}: stage {Stage} changed by {Actor} (approved: {Approved})", change.Version, stage, actor, body.Approved);
@@ -165,7 +176,7 @@ public static class RoutingApi
         var actor = Actor(request);
         try
         {
-            var change = await store.RollbackAsync(version, actor, body.Reason!.Trim());
+            var change = await store.RollbackAsync(version, actor, body.Reason!.Trim(), body.Approved);
             loggers.CreateLogger(typeof(RoutingApi)).LogInformation(
                 "Routing version {Version}: rollback to version {Target} by {Actor}", change.Version, version, actor);
             return TypedResults.Ok(new RoutingChangeResult(change.Version, null, null, change));
@@ -174,11 +185,22 @@ public static class RoutingApi
         {
             return VersionNotFound(version);
         }
+        catch (ProtectedStageException e)
+        {
+            return ProtectedProblem(e);
+        }
         catch (RoutingConflictException conflict)
         {
             return Conflict(conflict);
         }
     }
+
+    /// <summary>409 for a whole-document change that would touch protected stages without approval.</summary>
+    internal static ProblemHttpResult ProtectedProblem(ProtectedStageException e) =>
+        TypedResults.Problem(
+            $"{string.Join(", ", e.Stages.Select(s => $"Stage {s} ({StageCatalog.Get(s).Name})"))} is protected and would change: "
+            + "send \"approved\": true with the reason. Nothing was changed.",
+            statusCode: StatusCodes.Status409Conflict, title: "The stage is protected.");
 
     /// <summary>The rules a field obeys on its own (ranges, catalogue, reason).</summary>
     internal static void ValidateFields(ChangeStageRouteRequest body, ModelCatalogOptions catalog, FieldErrors errors)
@@ -252,29 +274,8 @@ public static class RoutingApi
         return after;
     }
 
-    /// <summary>The <c>X-Actor</c> header reduced to a safe label: letters, digits and <c>.-_@+: </c>; at most 100 characters.</summary>
-    internal static string Actor(HttpRequest request)
-    {
-        var raw = request.Headers[ActorHeader].ToString();
-        var clean = new StringBuilder(Math.Min(raw.Length, MaxActorLength));
-        foreach (var c in raw)
-        {
-            if (clean.Length == MaxActorLength)
-            {
-                break;
-            }
-            if (char.IsLetterOrDigit(c) || c is '.' or '-' or '_' or '@' or '+' or ':')
-            {
-                clean.Append(c);
-            }
-            else if (c == ' ' && clean.Length > 0 && clean[^1] != ' ')
-            {
-                clean.Append(c);
-            }
-        }
-        var actor = clean.ToString().Trim();
-        return actor.Length == 0 ? DefaultActor : actor;
-    }
+    /// <summary>The operator whose API key authenticated the request: the history names the key's owner, not a header.</summary>
+    internal static string Actor(HttpRequest request) => AdminOperator.Name(request.HttpContext);
 
     private static void Model(FieldErrors errors, string field, string id, ModelCatalogOptions catalog, bool allowEmpty)
     {

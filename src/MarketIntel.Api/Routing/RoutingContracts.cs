@@ -33,8 +33,11 @@ public sealed record ChangeStageRouteRequest
     /// <summary>Required, at most 500 characters; recorded in the history.</summary>
     [JsonPropertyName("reason")] public string? Reason { get; init; }
 
-    /// <summary>Explicit approval; required to change a protected stage (or to protect/unprotect one).</summary>
+    /// <summary>Explicit approval; required to change a protected stage (or to protect/unprotect one), and to force.</summary>
     [JsonPropertyName("approved")] public bool Approved { get; init; }
+
+    /// <summary>Switch the stable model at once instead of through a rollout; needs <see cref="Approved"/> and the reason.</summary>
+    [JsonPropertyName("force")] public bool Force { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/routing/rollback</c>.</summary>
@@ -43,6 +46,9 @@ public sealed record RollbackRequest
     [JsonPropertyName("version")] public int? Version { get; init; }
 
     [JsonPropertyName("reason")] public string? Reason { get; init; }
+
+    /// <summary>Needed (with the reason) when the rollback changes a protected stage.</summary>
+    [JsonPropertyName("approved")] public bool Approved { get; init; }
 }
 
 /// <summary>The outcome of a change or a rollback: the new active version, the changed route and the history entry.</summary>

@@ -118,9 +118,13 @@ public static class EvaluationComparer
             {
                 fails.Add($"{label}: quality mean {Num(quality)} in the candidate is below {Num(gates.MinQuality)} (baseline {Format(b?.QualityMean)}).");
             }
-            if (candidate.ErrorRate >= gates.MaxErrorRate)
+            // A fallback is a failure of the candidate: the stable model answered in its place.
+            var failed = candidate.FailedRuns;
+            var failureRate = (double)failed / candidate.Runs;
+            if (failureRate >= gates.MaxErrorRate)
             {
-                fails.Add($"{label}: error rate {Pct(candidate.ErrorRate)} in the candidate ({candidate.Errors} of {candidate.Runs} runs) is not below {Pct(gates.MaxErrorRate)} (baseline {(b is null ? "n/a" : Pct(b.ErrorRate))})."
+                var fellBack = failed > candidate.Errors ? $", {failed - candidate.Errors} of them fell back to the stable model" : "";
+                fails.Add($"{label}: error rate {Pct(failureRate)} in the candidate ({failed} of {candidate.Runs} runs{fellBack}) is not below {Pct(gates.MaxErrorRate)} (baseline {(b is null ? "n/a" : Pct(b.ErrorRate))})."
                     + (candidate.SampleErrors is [var first, ..] ? $" First error: {first}" : ""));
             }
             if (candidate.Placeholders > gates.MaxPlaceholders)

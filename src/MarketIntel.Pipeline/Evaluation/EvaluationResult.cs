@@ -80,6 +80,16 @@ public sealed record StageMetrics
     /// <summary>Runs that fell back from a candidate model to the stable one.</summary>
     public int Fallbacks { get; init; }
 
+    /// <summary>
+    /// Runs the routed model did not carry: no valid output, or one that only the stable model gave after a fallback. A
+    /// candidate that always falls back would otherwise look as good as the stable model. 0 in results stored before it
+    /// was counted, hence <see cref="FailedRuns"/>.
+    /// </summary>
+    public int FailedOrFellBack { get; init; }
+
+    /// <summary>The runs the gates count as failures of the routed model.</summary>
+    public int FailedRuns => Math.Max(Errors, FailedOrFellBack);
+
     /// <summary>Re-asks with the validator's errors.</summary>
     public int Reasks { get; init; }
 
@@ -162,6 +172,7 @@ public static class StageMetricsBuilder
             EmptyFields = runs.Sum(o => o.EmptyFields),
             Retries = runs.Sum(o => o.Retries),
             Fallbacks = runs.Count(o => o.Fallback),
+            FailedOrFellBack = runs.Count(o => !o.Succeeded || o.Fallback),
             Reasks = runs.Sum(o => o.Reasks),
             SampleErrors = runs.Where(o => o.Error is not null).Select(o => o.Error!).Distinct().Take(MaxSampleErrors).ToList(),
         };

@@ -22,6 +22,9 @@ public sealed class RolloutOptions
     [Range(1, 100)]
     public int CanaryShare { get; init; } = 10;
 
+    /// <summary>How long a passing evaluation verdict allows applying its phase (it also ends when the active routing changes).</summary>
+    public TimeSpan VerdictLifetime { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>How often the monitor (in the worker) analyses canaries and advances phases.</summary>
     public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -36,6 +39,10 @@ public sealed class RolloutOptions
         if (SoakPeriod < TimeSpan.Zero)
         {
             yield return "Rollout:SoakPeriod must not be negative.";
+        }
+        if (VerdictLifetime <= TimeSpan.Zero)
+        {
+            yield return "Rollout:VerdictLifetime must be positive.";
         }
         if (MonitorInterval <= TimeSpan.Zero)
         {

@@ -3,21 +3,22 @@ using StackExchange.Redis;
 
 namespace MarketIntel.Storage.Rollout;
 
-/// <summary>Whether the candidate routing of a phase passed its evaluation (docs/architecture.md §5): null when none was recorded.</summary>
+/// <summary>The last evaluation verdict of a phase's candidate routing (docs/architecture.md §5): null when none was recorded.</summary>
 public interface IEvaluationVerdicts
 {
-    Task<bool?> PassedForPhaseAsync(int phase);
+    Task<EvaluationVerdict?> ForPhaseAsync(int phase);
 }
 
-public sealed record EvaluationVerdict(int Phase, bool Passed, string? EvaluationId, string? Summary, DateTimeOffset RecordedAt);
+/// <summary>A phase's verdict and the active routing version it was recorded against (null for one recorded before verdicts named it).</summary>
+public sealed record EvaluationVerdict(int Phase, bool Passed, string? EvaluationId, string? Summary, DateTimeOffset RecordedAt, int? RoutingVersion = null);
 
 /// <summary>
 /// Verdicts per phase in Redis. The evaluation branch stores runs and compares them, but records no verdict per phase
 /// yet; until it does, whoever compares (an operator, the CLI, tests) records the verdict here.
 /// </summary>
-public sealed class RedisEvaluationVerdicts(IConnectionMultiplexer redis, TimeProvider time) : IEvaluationVerdicts
+public sealed class RedisEvaluationVerdicts(IConnectionMultiplexer redis, RoutingStore routing, TimeProvider time) : IEvaluationVerdicts
 {
-    public async Task<bool?> PassedForPhaseAsync(int phase) => (await GetAsync(phase))?.Passed;
+    public Task<EvaluationVerdict?> ForPhaseAsync(int phase) => GetAsync(phase);
 
     public async Task<EvaluationVerdict?> GetAsync(int phase)
     {
@@ -27,7 +28,9 @@ public sealed class RedisEvaluationVerdicts(IConnectionMultiplexer redis, TimePr
 
     public async Task<EvaluationVerdict> RecordAsync(int phase, bool passed, string? evaluationId = null, string? summary = null)
     {
-        var verdict = new EvaluationVerdict(phase, passed, evaluationId, summary, time.GetUtcNow());
+        // Bound to the routing active now: applying the phase later against another routing needs a new evaluation.
+        var active = await routing.GetActiveAsync();
+        var verdict = new EvaluationVerdict(phase, passed, evaluationId, summary, time.GetUtcNow(), active.Version);
         await redis.GetDatabase().HashSetAsync(RedisKeys.RolloutVerdicts, phase, PipelineJson.Serialize(verdict));
         return verdict;
     }

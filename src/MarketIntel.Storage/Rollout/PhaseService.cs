@@ -66,17 +66,14 @@ public sealed class PhaseService(
             }
         }
 
-        switch (await verdicts.PassedForPhaseAsync(number))
+        var document = await routing.GetActiveAsync();
+        var verdict = await verdicts.ForPhaseAsync(number);
+        if (VerdictRules.Blocker(number, verdict?.Passed, verdict?.Summary, verdict?.RecordedAt ?? default, verdict?.RoutingVersion, document.Version,
+                time.GetUtcNow(), Plan.VerdictLifetime) is { } stale)
         {
-            case null:
-                blockers.Add($"No evaluation of phase {number}'s candidate routing has been recorded; run one and record a passing verdict.");
-                break;
-            case false:
-                blockers.Add($"The evaluation of phase {number}'s candidate routing failed; fix the candidate and evaluate again.");
-                break;
+            blockers.Add(stale);
         }
 
-        var document = await routing.GetActiveAsync();
         var protectedStages = phase.Stages.Where(s => document.Stages.GetValueOrDefault(s)?.Protected == true).ToList();
         if (protectedStages.Count > 0 && !(approved && !string.IsNullOrWhiteSpace(reason)))
         {
@@ -193,7 +190,8 @@ public sealed class PhaseService(
     /// Returns every stage to its last known-good stable model: the configured seed (Phase 0) with the targets of the
     /// phases that are complete; all candidates are removed. Phases on canary or soaking become rolled_back.
     /// </summary>
-    public async Task<RoutingChange> EmergencyRollbackAsync(string actor, string reason)
+    /// <exception cref="ProtectedStageException">It would change a protected stage and <paramref name="approved"/> is false.</exception>
+    public async Task<RoutingChange> EmergencyRollbackAsync(string actor, string reason, bool approved)
     {
         var all = await states.GetAllAsync();
         var knownGood = KnownGoodStables(all);
@@ -210,9 +208,15 @@ public sealed class PhaseService(
                         CandidateShare = 0,
                     };
                 }
-                return current with { Stages = stages };
+                var next = current with { Stages = stages };
+                // Protected means protected in an emergency too: the operator says so with "approved" and the reason.
+                if (ProtectedStages.Changed(current, next) is { Count: > 0 } touched && !ProtectedStages.IsApproved(approved, reason))
+                {
+                    throw new ProtectedStageException(touched);
+                }
+                return next;
             },
-            "emergency-rollback", actor, reason, approved: true,
+            "emergency-rollback", actor, reason, approved,
             new JsonObject { ["known_good"] = new JsonObject(knownGood.Select(kv => KeyValuePair.Create(kv.Key.ToString(CultureInfo.InvariantCulture), (JsonNode?)kv.Value))) });
 
         var now = time.GetUtcNow();

@@ -13,6 +13,12 @@ public sealed class ModelCallContext
 
     public required CallTimeouts Timeouts { get; init; }
 
+    /// <summary>
+    /// The stage the call is for; null outside a stage. The circuit breaker is kept per model and stage, so a model that
+    /// fails one stage's request shape (a candidate) cannot open the circuit for the stages it serves as stable.
+    /// </summary>
+    public int? Stage { get; init; }
+
     /// <summary>The job that pays for the call (budgets); null for a call outside any job.</summary>
     public string? JobId { get; init; }
 

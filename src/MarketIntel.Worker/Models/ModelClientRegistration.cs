@@ -1,10 +1,10 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Threading.RateLimiting;
 using MarketIntel.Pipeline.Models;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
+using StackExchange.Redis;
 
 namespace MarketIntel.Worker.Models;
 
@@ -42,19 +42,18 @@ public static class ModelClientRegistration
         builder.Services.AddSingleton(serving);
         builder.Services.AddHostedService<ModelServingReport>();
 
-        var limiters = new Dictionary<string, RateLimiter>(StringComparer.Ordinal);
+        builder.Services.AddSingleton(services => new ProviderRateLimiters(
+            services.GetRequiredService<IConnectionMultiplexer>(),
+            providers.ToDictionary(p => p.Key, p => p.Value.RequestsPerMinute, StringComparer.Ordinal),
+            services.GetRequiredService<TimeProvider>()));
         foreach (var model in catalog.Catalog)
         {
             var providerOptions = providers[model.Provider];
-            if (!limiters.TryGetValue(model.Provider, out var limiter))
-            {
-                limiters[model.Provider] = limiter = CreateRateLimiter(providerOptions.RequestsPerMinute);
-            }
-
             builder.Services.AddKeyedChatClient(model.Id, services => CreateProviderClient(services, model, providerOptions))
                 .Use((inner, services) => new BudgetChatClient(inner, model, services))
                 .Use((inner, services) => new ResilientChatClient(
-                    inner, model.Id, limiter, services.GetRequiredService<IOptions<ModelResilienceOptions>>().Value, services.GetRequiredService<TimeProvider>()))
+                    inner, model.Id, services.GetRequiredService<ProviderRateLimiters>().For(model.Provider),
+                    services.GetRequiredService<IOptions<ModelResilienceOptions>>().Value, services.GetRequiredService<TimeProvider>()))
                 .UseOpenTelemetry(configure: telemetry => telemetry.EnableSensitiveData = false)
                 .UseLogging();
         }
@@ -101,15 +100,4 @@ public static class ModelClientRegistration
         var client = new OpenAIClient(new ApiKeyCredential(token), clientOptions);
         return client.GetChatClient(model.Id).AsIChatClient();
     }
-
-    /// <summary>Requests per minute across all models of a provider; excess calls queue rather than fail.</summary>
-    private static RateLimiter CreateRateLimiter(int requestsPerMinute) =>
-        new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = requestsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            SegmentsPerWindow = 6,
-            QueueLimit = 10_000,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using System.Threading.RateLimiting;
@@ -12,7 +13,7 @@ namespace MarketIntel.Worker.Models;
 
 /// <summary>
 /// Provider resilience for one model (Polly v8), around streamed calls: retries with exponential back-off and jitter on
-/// transient failures (honouring Retry-After), a circuit breaker of its own, the provider's shared rate limiter, and the
+/// transient failures (honouring Retry-After), a circuit breaker per stage, the provider's shared rate limiter, and the
 /// call's three timeouts (first token, idle between chunks, total), which the stage derives from its output budget and
 /// the model's speed (docs/real-speed.md). A failure before the first chunk is retried; once chunks have reached the
 /// caller a failure ends the call, so nothing is shown twice. Fallback to another model is the stage runner's job.
@@ -24,14 +25,33 @@ public sealed class ResilientChatClient : DelegatingChatClient
     /// <summary>For calls made outside a stage (no <see cref="ModelCallContext"/>): generous, never a 45 s guess.</summary>
     private static readonly CallTimeouts DefaultTimeouts = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(20));
 
-    private readonly ResiliencePipeline _pipeline;
+    /// <summary>One pipeline per stage (key 0: a call outside any stage), built on first use; see <see cref="ModelCallContext.Stage"/>.</summary>
+    private readonly ConcurrentDictionary<int, ResiliencePipeline> _pipelines = new();
+    private readonly string _modelId;
+    private readonly RateLimiter _providerLimiter;
+    private readonly ModelResilienceOptions _options;
     private readonly TimeProvider _time;
 
     public ResilientChatClient(IChatClient inner, string modelId, RateLimiter providerLimiter, ModelResilienceOptions options, TimeProvider time)
         : base(inner)
     {
+        _modelId = modelId;
+        _providerLimiter = providerLimiter;
+        _options = options;
         _time = time;
-        _pipeline = new ResiliencePipelineBuilder { Name = $"model:{modelId}", TimeProvider = time }
+    }
+
+    /// <summary>
+    /// The pipeline of one stage. Each has a circuit breaker of its own: a model's failures on one stage's request (a
+    /// candidate that cannot produce the avatar schema) say nothing of its health on another stage, where it may be the
+    /// stable model with no fallback. The provider's rate limiter is shared by all of them.
+    /// </summary>
+    private ResiliencePipeline PipelineFor(int stage) => _pipelines.GetOrAdd(stage, Build);
+
+    private ResiliencePipeline Build(int stage)
+    {
+        var options = _options;
+        return new ResiliencePipelineBuilder { Name = $"model:{_modelId}", InstanceName = $"stage:{stage}", TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = Math.Max(1, options.MaxRetries),
@@ -61,7 +81,7 @@ public sealed class ResilientChatClient : DelegatingChatClient
                 BreakDuration = options.BreakerBreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && ModelCallErrors.IsTransient(e)),
             })
-            .AddRateLimiter(providerLimiter)
+            .AddRateLimiter(_providerLimiter)
             .AddTimeout(new TimeoutStrategyOptions
             {
                 TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(StateKey, CallState.None).Timeouts.Total),
@@ -78,12 +98,14 @@ public sealed class ResilientChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var materialized = messages as IList<ChatMessage> ?? messages.ToList();
-        var state = new CallState(ModelCallContext.Current?.Timeouts ?? DefaultTimeouts);
+        var call = ModelCallContext.Current;
+        var state = new CallState(call?.Timeouts ?? DefaultTimeouts);
+        var pipeline = PipelineFor(call?.Stage ?? 0);
         // The attempts run inside the pipeline and hand their chunks over a channel, so the breaker and the retry see
         // how a stream ended while the caller reads it as it arrives.
         var chunks = Channel.CreateUnbounded<ChatResponseUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = ProduceAsync(materialized, options, state, chunks.Writer, stop.Token);
+        var producer = ProduceAsync(pipeline, materialized, options, state, chunks.Writer, stop.Token);
         try
         {
             await foreach (var chunk in chunks.Reader.ReadAllAsync(cancellationToken))
@@ -100,13 +122,13 @@ public sealed class ResilientChatClient : DelegatingChatClient
         }
     }
 
-    private async Task ProduceAsync(IList<ChatMessage> messages, ChatOptions? options, CallState state, ChannelWriter<ChatResponseUpdate> writer, CancellationToken cancellationToken)
+    private async Task ProduceAsync(ResiliencePipeline pipeline, IList<ChatMessage> messages, ChatOptions? options, CallState state, ChannelWriter<ChatResponseUpdate> writer, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
             context.Properties.Set(StateKey, state);
-            await _pipeline.ExecuteAsync(
+            await pipeline.ExecuteAsync(
                 static (ctx, s) => s.Client.StreamOnceAsync(s.Messages, s.Options, s.State, s.Writer, ctx.CancellationToken),
                 context,
                 (Client: this, Messages: messages, Options: options, State: state, Writer: writer));

@@ -342,7 +342,10 @@ public sealed class StageRunner(
 
         var started = time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
-        var callContext = new ModelCallContext { Timeouts = CallTimeouts.For(spec, part.MaxTokens, route.TimeoutSeconds), JobId = request.JobId };
+        var callContext = new ModelCallContext
+        {
+            Timeouts = CallTimeouts.For(spec, part.MaxTokens, route.TimeoutSeconds), JobId = request.JobId, Stage = stage.Number,
+        };
         var provider = serving.For(spec.Id);
         var stream = new StreamedAnswer(progress, part.Key ?? Part.Whole);
         try

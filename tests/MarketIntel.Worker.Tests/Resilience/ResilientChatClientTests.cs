@@ -212,6 +212,38 @@ public sealed class ResilientChatClientTests : IDisposable
         Assert.Equal(4, inner.Attempts);
     }
 
+    /// <summary>
+    /// The January case in miniature: the model fails every request of stage 4 (its schema) and answers stage 1. With a
+    /// model-wide breaker stage 4's failures opened the circuit for stage 1 too, where the model is stable without a fallback.
+    /// </summary>
+    [Fact]
+    public async Task Failures_on_one_stage_open_the_circuit_of_that_stage_only()
+    {
+        var inner = new ScriptedChatClient(_time, (_, _) => ModelCallContext.Current?.Stage == 4
+            ? Task.FromException<ChatResponse>(ProviderErrors.Http(500))
+            : Task.FromResult(ScriptedChatClient.Ok()));
+        var client = Client(inner, Options(maxRetries: 0, breakerMinimumThroughput: 4));
+        async Task<ChatResponse> Call(int stage)
+        {
+            using (ModelCallContext.Begin(new ModelCallContext { Timeouts = TotalOnly(TimeSpan.FromMinutes(10)), Stage = stage }))
+            {
+                return await client.GetResponseAsync("hi").WaitAsync(SafetyNet);
+            }
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAsync<ClientResultException>(() => Call(4));
+        }
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => Call(4));
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal("{}", (await Call(1)).Text);
+        }
+        Assert.Equal(14, inner.Attempts);
+    }
+
     [Fact]
     public async Task The_circuit_closes_again_after_the_break_when_the_provider_recovers()
     {

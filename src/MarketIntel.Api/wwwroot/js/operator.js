@@ -23,10 +23,12 @@ async function load({ announceLoaded = true } = {}) {
   const [routing, models, history] = await Promise.all([admin('/api/routing'), api('/api/models'), admin('/api/routing/history')]);
   if (!routing.ok) {
     section.hidden = true;
-    if (routing.status === 401 || routing.status === 403) {
+    if (routing.status === 401) {
+      // No key and a key of no operator both answer 401; the page knows which of the two it sent.
+      const sent = sessionStorage.getItem(KEY);
       sessionStorage.removeItem(KEY);
       forget.hidden = true;
-      keyProblem(routing.status === 401 ? 'An admin API key is required.' : 'This key is not valid.');
+      keyProblem(sent ? 'This key is not valid.' : 'An admin API key is required.');
       keyInput.focus();
     } else {
       announce(routing.status === 404 ? 'This server has no routing API.' : problemText(routing.problem), { error: true });
@@ -85,7 +87,12 @@ async function rollback(version) {
     announce('A rollback needs a reason.', { error: true });
     return;
   }
-  const result = await admin('/api/routing/rollback', { method: 'POST', body: { version, reason } });
+  let result = await admin('/api/routing/rollback', { method: 'POST', body: { version, reason } });
+  // A rollback that changes a protected stage needs an explicit approval (409 until it has one).
+  if (result.status === 409 && result.problem?.title === 'The stage is protected.'
+      && window.confirm(`${result.problem.detail}\n\nApprove this rollback of a protected stage, with the reason given?`)) {
+    result = await admin('/api/routing/rollback', { method: 'POST', body: { version, reason, approved: true } });
+  }
   if (!result.ok) {
     announce(problemText(result.problem) + Object.values(result.problem?.errors ?? {}).flat().map((m) => `\n${m}`).join(''), { error: true });
     return;
