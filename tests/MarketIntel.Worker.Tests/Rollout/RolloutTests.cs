@@ -343,11 +343,8 @@ public sealed class RolloutTests : IAsyncLifetime
         Assert.All(done, d => Assert.All(d.Stages[1].Attempts, a =>
             Assert.True(a is { Model: Llama33, Route: RouteKind.Stable } && a.Outcome != AttemptOutcome.ProviderError,
                 $"job {d.Record.Id} stage 1: {a.Model} {a.Route} {a.Outcome} {string.Join("; ", a.Errors)}")));
-        // No job failed because of a model call. Until the emulator follows the newest prompt rules (a change being merged
-        // beside this one), some answers fail validation after their re-asks; that is content, not the leak, and once
-        // it lands this can read "every job succeeded".
-        Assert.All(done.SelectMany(d => d.Stages.Values).Where(s => s.Status == StageStatus.Failed), s =>
-            Assert.True(s.Attempts[^1].Outcome == AttemptOutcome.Invalid, $"stage {s.Stage}: {s.Error}"));
+        // Every user job succeeded: the candidate's stage-4 failures cost nothing on stage 1 (issue 16's 4 of 20).
+        Assert.All(done, d => Assert.True(d.Status == JobStatus.Succeeded, $"job {d.Record.Id}: {d.Error}"));
         Assert.All(done.Where(d => d.Stages[4].Status == StageStatus.Succeeded),
             d => Assert.Equal((RouteKind.Fallback, Llama31), (d.Stages[4].Route, d.Stages[4].Model)));
         // The candidate did fail on stage 4, often enough to open a model-wide breaker (10 calls, half of them failing).
