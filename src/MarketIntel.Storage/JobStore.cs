@@ -173,17 +173,26 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
     /// the two writes cannot leave an output behind a stage that still looks unfinished (which would be run again and
     /// stored twice). Returns the version number.
     /// </summary>
-    public async Task<int> CompleteStageAsync(string jobId, StageState state, Func<int, StageOutputVersion> create)
+    /// <param name="leaseOwner">When given, the write happens only while this worker still holds the job's lease: a run
+    /// that lost its lease (Redis restarted, the lease expired, another worker took the job) must not store a second
+    /// output beside the new run's. Throws <see cref="JobLeaseLostException"/> then.</param>
+    public async Task<int> CompleteStageAsync(string jobId, StageState state, Func<int, StageOutputVersion> create, string? leaseOwner = null)
     {
         var key = RedisKeys.StageOutput(jobId, state.Stage);
         var version = (int)await Db.ListLengthAsync(key) + 1;
         var transaction = Db.CreateTransaction();
+        if (leaseOwner is not null)
+        {
+            transaction.AddCondition(Condition.StringEqual(RedisKeys.JobLease(jobId), leaseOwner));
+        }
         var push = transaction.ListRightPushAsync(key, PipelineJson.Serialize(create(version)));
         _ = transaction.HashSetAsync(RedisKeys.JobStages(jobId), state.Stage, PipelineJson.Serialize(state));
         _ = AppendEventAsync(transaction, jobId, StageEvent(state));
         if (!await transaction.ExecuteAsync())
         {
-            throw new InvalidOperationException($"Stage {state.Stage} of job {jobId} could not be stored.");
+            throw leaseOwner is null
+                ? new InvalidOperationException($"Stage {state.Stage} of job {jobId} could not be stored.")
+                : new JobLeaseLostException($"Stage {state.Stage} of job {jobId} was not stored: this worker no longer holds the job's lease.");
         }
         return (int)await push;
     }
@@ -257,3 +266,6 @@ public sealed class JobStore(IConnectionMultiplexer redis, TimeProvider time)
 
     private static string StageName(int stage) => MarketIntel.Pipeline.Stages.StageCatalog.Get(stage).Name;
 }
+
+/// <summary>A run of a job found that it no longer holds the job's lease; another run owns the job now.</summary>
+public sealed class JobLeaseLostException(string message) : Exception(message);

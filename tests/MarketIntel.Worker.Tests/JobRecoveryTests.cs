@@ -37,6 +37,31 @@ public sealed class JobRecoveryTests : RedisAndEmulatorTest
     }
 
     [Fact]
+    public async Task A_run_that_no_longer_holds_the_lease_stores_no_stage_output()
+    {
+        var store = new JobStore(Redis.Connection!, TimeProvider.System);
+        var job = NewJob() with { Stages = [1] };
+        await store.CreateAsync(job);
+        var state = new StageState { Stage = 1, Name = "Market Analysis", Status = StageStatus.Succeeded };
+        StageOutputVersion Output(int version) => new()
+        {
+            Version = version,
+            Source = OutputSource.Model,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Content = "{}",
+            Validation = new Pipeline.Validation.ValidationResult(1, "Market Analysis", [], [], 100, new Pipeline.Validation.ValidationMetrics(1, 0, 0, 2)),
+        };
+        // Another run took the job after this run's lease expired (a Redis restart, a stalled heartbeat).
+        await Redis.Connection!.GetDatabase().StringSetAsync(RedisKeys.JobLease(job.Id), "worker-a/new-run");
+
+        await Assert.ThrowsAsync<JobLeaseLostException>(() => store.CompleteStageAsync(job.Id, state, Output, leaseOwner: "worker-a/old-run"));
+        Assert.Equal(0, await store.CountOutputVersionsAsync(job.Id, 1));
+
+        Assert.Equal(1, await store.CompleteStageAsync(job.Id, state, Output, leaseOwner: "worker-a/new-run"));
+        Assert.Equal(1, await store.CountOutputVersionsAsync(job.Id, 1));
+    }
+
+    [Fact]
     public async Task A_resumed_job_does_not_run_the_stages_it_had_finished()
     {
         var store = new JobStore(Redis.Connection!, TimeProvider.System);

@@ -107,10 +107,12 @@ public sealed class JobQueueConsumer(
         // The lease outlives the claim threshold: a live worker whose heartbeat is late (a busy machine) keeps its job
         // even if its entry is claimed; only a worker silent for twice the threshold loses it.
         var leaseTime = settings.ClaimIdleAfter * 2;
+        // One token per run, not per worker: a run that lost its lease must not pass for a newer run of the same worker.
+        var owner = $"{_consumer}/{Guid.NewGuid():N}";
         var leased = false;
         try
         {
-            if (!await db.StringSetAsync(leaseKey, _consumer, leaseTime, When.NotExists))
+            if (!await db.StringSetAsync(leaseKey, owner, leaseTime, When.NotExists))
             {
                 // Possibly this very worker, still running the job after a late heartbeat let its entry be claimed:
                 // the lease is not ours to release here.
@@ -123,7 +125,7 @@ public sealed class JobQueueConsumer(
             var heartbeat = HeartbeatAsync(entry.Id, leaseKey, leaseTime, heartbeatStop.Token);
             try
             {
-                await (evaluationId.IsNull ? runner.RunAsync(jobId, stoppingToken) : evaluations.RunAsync(jobId, stoppingToken));
+                await (evaluationId.IsNull ? runner.RunAsync(jobId, stoppingToken, owner) : evaluations.RunAsync(jobId, stoppingToken));
             }
             finally
             {
@@ -149,7 +151,7 @@ public sealed class JobQueueConsumer(
         {
             if (leased)
             {
-                await ReleaseLeaseAsync(db, leaseKey);
+                await ReleaseLeaseAsync(db, leaseKey, owner);
             }
         }
     }
@@ -178,14 +180,14 @@ public sealed class JobQueueConsumer(
         }
     }
 
-    private async Task ReleaseLeaseAsync(IDatabase db, RedisKey leaseKey)
+    private async Task ReleaseLeaseAsync(IDatabase db, RedisKey leaseKey, string owner)
     {
         try
         {
             // Only our own lease: compare and delete in one step.
             await db.ScriptEvaluateAsync(
                 "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
-                [leaseKey], [_consumer]);
+                [leaseKey], [owner]);
         }
         catch (RedisException e)
         {

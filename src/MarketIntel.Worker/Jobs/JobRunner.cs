@@ -16,7 +16,8 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
     /// <summary>How often a running job checks for a cancel request.</summary>
     private static readonly TimeSpan CancelPollInterval = TimeSpan.FromMilliseconds(250);
 
-    public async Task RunAsync(string jobId, CancellationToken stoppingToken)
+    /// <param name="leaseOwner">The worker holding the job's lease: stage outputs are stored only while it still does.</param>
+    public async Task RunAsync(string jobId, CancellationToken stoppingToken, string? leaseOwner = null)
     {
         var job = await store.GetAsync(jobId);
         if (job is null)
@@ -68,7 +69,7 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
         var cancelWatch = WatchForCancelAsync(jobId, cancel);
         try
         {
-            var failure = await RunGraphAsync(job, outputs, finished, cancel);
+            var failure = await RunGraphAsync(job, outputs, finished, cancel, leaseOwner);
             if (stoppingToken.IsCancellationRequested)
             {
                 // Shutting down: leave the job as it is; another worker claims it and resumes from the finished stages.
@@ -96,7 +97,7 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
     }
 
     /// <summary>Runs ready stages concurrently until all are done or one fails; returns the failure reason, if any.</summary>
-    private async Task<string?> RunGraphAsync(JobSnapshot job, Dictionary<int, string> outputs, HashSet<int> finished, CancellationTokenSource cancel)
+    private async Task<string?> RunGraphAsync(JobSnapshot job, Dictionary<int, string> outputs, HashSet<int> finished, CancellationTokenSource cancel, string? leaseOwner)
     {
         var cancellationToken = cancel.Token;
         var jobStages = job.Record.Stages;
@@ -110,7 +111,7 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
                 foreach (var number in StageGraph.Ready(jobStages, finished, running.Keys.ToHashSet()))
                 {
                     var input = new StageInput(job.Record.Profile, job.Record.Preferences, new Dictionary<int, string>(outputs));
-                    running[number] = RunStageAsync(job.Record.Id, StageCatalog.Get(number), input, cancellationToken);
+                    running[number] = RunStageAsync(job.Record.Id, StageCatalog.Get(number), input, leaseOwner, cancellationToken);
                 }
             }
             if (running.Count == 0)
@@ -146,7 +147,7 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
         }
     }
 
-    private async Task<StageRunResult> RunStageAsync(string jobId, IStage stage, StageInput input, CancellationToken cancellationToken)
+    private async Task<StageRunResult> RunStageAsync(string jobId, IStage stage, StageInput input, string? leaseOwner, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         var state = new StageState { Stage = stage.Number, Name = stage.Name, StartedAt = started };
@@ -183,7 +184,7 @@ public sealed class JobRunner(JobStore store, StageRunner stages, PipelineTeleme
                 Content = result.Content,
                 Validation = result.Validation,
                 Model = result.Model,
-            });
+            }, leaseOwner);
             telemetry.StageCompleted(stage.Number, result.Model, result.Route, time.GetUtcNow() - started, succeeded: true);
             return result;
         }
