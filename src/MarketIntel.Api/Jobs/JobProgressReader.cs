@@ -52,7 +52,8 @@ public sealed class JobProgressReader(JobStore store, RoutingStore routing, IOpt
             }
             var route = document.Stages.GetValueOrDefault(number);
             var spec = route is null ? null : catalog.Value.Find(state?.Model ?? route.Stable);
-            var budget = Math.Min(route?.MaxTokens ?? StageCatalog.Get(number).DefaultMaxTokens, spec?.MaxOutputTokens ?? int.MaxValue);
+            var stage = StageCatalog.Get(number);
+            var budget = Math.Min(route?.WantedTokens(stage) ?? stage.DefaultMaxTokens, spec?.MaxOutputTokens ?? int.MaxValue);
             work.Add(new StageWork(number, done, spec?.Throughput ?? new ModelThroughput(), budget));
         }
         return new JobEstimateView(Math.Round(JobTimeEstimate.Remaining(work).TotalSeconds), time.GetUtcNow());

@@ -20,9 +20,9 @@ public static partial class JobsApi
         {
             return JobNotFound(id);
         }
-        var state = job.Stages.GetValueOrDefault(ReportStage);
+        // Running() keeps only the progress of a stage that is running now, so no older draft is served.
         var progress = JobProgressReader.Running(job, await store.GetProgressAsync(id)).GetValueOrDefault(ReportStage);
-        if (state is null || progress is null || await store.GetDraftAsync(id, ReportStage) is not { } text)
+        if (progress is null || await store.GetDraftAsync(id, ReportStage) is not { } text)
         {
             return TypedResults.Problem($"Job {id} is not writing its report now.", statusCode: StatusCodes.Status404NotFound, title: "No report being written.");
         }

@@ -22,6 +22,9 @@ public sealed record StageRoute
     [Range(256, 200_000)]
     public int? MaxTokens { get; init; }
 
+    /// <summary>The output tokens this route asks for on <paramref name="stage"/>: its own setting, else the stage's default.</summary>
+    public int WantedTokens(Stages.IStage stage) => MaxTokens ?? stage.DefaultMaxTokens;
+
     [Range(0.0, 2.0)]
     public double Temperature { get; init; } = 0.1;
 

@@ -92,7 +92,7 @@ public sealed partial class StageRunner(
             ?? throw new StageFailedException($"Model '{modelId}' routed to stage {stage.Number} is not in the catalogue.", attempts.ToList());
         var promptOptions = new PromptOptions(SchemaInPrompt: !spec.SupportsJsonSchema, FullResearchData: spec.IsLongContext);
         var sectioned = options.Value.SectionedReport ? stage as ISectionedStage : null;
-        var wantedTokens = route.MaxTokens ?? stage.DefaultMaxTokens;
+        var wantedTokens = route.WantedTokens(stage);
         var prompt = sectioned is null ? stage.BuildPrompt(request.Input, promptOptions) : null;
         var maxTokens = prompt is null ? wantedTokens : FitOutput(stage, spec, prompt, wantedTokens, attempts);
 
