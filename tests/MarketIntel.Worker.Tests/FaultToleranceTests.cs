@@ -93,9 +93,7 @@ public sealed class FaultToleranceTests : RedisAndEmulatorTest
             doc => doc with { Stages = new(doc.Stages) { [6] = doc.For(6) with { Stable = Fp8Fast } } },
             "change", "test", "Stage 6 on a model that always leaves a placeholder");
         var emulator = Emulator.CreateClient();
-        var profile = (await emulator.GetFromJsonAsync<JsonObject>("/admin/profiles"))![Fp8Fast]!.AsObject();
-        profile["placeholderRate"] = 1.0;
-        (await emulator.PutAsJsonAsync($"/admin/profiles/{Fp8Fast}", profile)).EnsureSuccessStatusCode();
+        await Emulator.ChangeProfileAsync(Fp8Fast, profile => profile["placeholderRate"] = 1.0);
         var store = host.Services.GetRequiredService<JobStore>();
         await host.StartAsync();
 

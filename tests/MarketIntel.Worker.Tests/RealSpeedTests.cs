@@ -22,15 +22,7 @@ public sealed class RealSpeedTests : RedisAndEmulatorTest
         var store = host.Services.GetRequiredService<JobStore>();
         await host.StartAsync();
 
-        var sample = SampleSuite.Get("health-menopause-nutrition");
-        var job = new JobRecord
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            Kind = JobKind.Research,
-            Profile = sample.Profile with { BusinessName = $"{sample.Profile.BusinessName} (real speed)" },
-            CreatedAt = DateTimeOffset.UtcNow,
-            Stages = [1, 2],
-        };
+        var job = TestJobs.Research(SampleSuite.Get("health-menopause-nutrition"), stages: [1, 2]);
         await store.CreateAsync(job);
         var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id, TimeSpan.FromMinutes(8));
         var progress = await store.GetProgressAsync(job.Id);
@@ -59,15 +51,15 @@ public sealed class RealSpeedTests : RedisAndEmulatorTest
             ["Stages:MaxStreamRestarts"] = "5",
         });
         var emulator = Emulator.CreateClient();
-        await SetProfileAsync(emulator, Llama31, profile => profile["stallRate"] = 1.0);
+        await Emulator.ChangeProfileAsync(Llama31, profile => profile["stallRate"] = 1.0);
         var store = host.Services.GetRequiredService<JobStore>();
         await host.StartAsync();
 
-        var job = OneStage("stall");
+        var job = TestJobs.Research(stages: [1]);
         await store.CreateAsync(job);
         // Once an attempt has stalled, the model recovers: a later attempt gets the whole answer.
         await WaitAsync(async () => (await store.GetAsync(job.Id))!.Stages[1].Attempts.Count > 0);
-        await SetProfileAsync(emulator, Llama31, profile => profile["stallRate"] = 0.0);
+        await Emulator.ChangeProfileAsync(Llama31, profile => profile["stallRate"] = 0.0);
         var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
         await host.StopAsync();
 
@@ -90,12 +82,12 @@ public sealed class RealSpeedTests : RedisAndEmulatorTest
         using var slow = new EmulatorFactory(latencyScale: 1);
         var emulator = slow.CreateClient();
         // A slow answer: minutes at 20 tokens a second, so the job is mid-stream whenever it is cancelled.
-        await SetProfileAsync(emulator, Llama31, profile => profile["tokensPerSecond"] = 20);
+        await slow.ChangeProfileAsync(Llama31, profile => profile["tokensPerSecond"] = 20);
         using var host = WorkerHost.Build(Redis, slow);
         var store = host.Services.GetRequiredService<JobStore>();
         await host.StartAsync();
 
-        var job = OneStage("cancel");
+        var job = TestJobs.Research(stages: [1]);
         await store.CreateAsync(job);
         await WaitAsync(async () => (await store.GetProgressAsync(job.Id)).TryGetValue(1, out var p) && p.TokensOut > 0);
         Assert.Equal(0, (await emulator.GetFromJsonAsync<JsonObject>("/admin/stats"))!["disconnects"]!.GetValue<int>());
@@ -105,26 +97,6 @@ public sealed class RealSpeedTests : RedisAndEmulatorTest
         Assert.Equal(JobStatus.Cancelled, done.Status);
         await WaitAsync(async () => (await emulator.GetFromJsonAsync<JsonObject>("/admin/stats"))!["disconnects"]!.GetValue<int>() == 1);
         await host.StopAsync();
-    }
-
-    private static JobRecord OneStage(string label)
-    {
-        var sample = SampleSuite.Get("wealth-executive-coaching");
-        return new JobRecord
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            Kind = JobKind.Research,
-            Profile = sample.Profile with { BusinessName = $"{sample.Profile.BusinessName} ({label} {Guid.NewGuid().ToString("N")[..6]})" },
-            CreatedAt = DateTimeOffset.UtcNow,
-            Stages = [1],
-        };
-    }
-
-    private static async Task SetProfileAsync(HttpClient emulator, string model, Action<JsonObject> change)
-    {
-        var profile = (await emulator.GetFromJsonAsync<JsonObject>("/admin/profiles"))![model]!.AsObject();
-        change(profile);
-        (await emulator.PutAsJsonAsync($"/admin/profiles/{model}", profile)).EnsureSuccessStatusCode();
     }
 
     private static async Task WaitAsync(Func<Task<bool>> condition)

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using MarketIntel.Pipeline.Samples;
 using MarketIntel.Pipeline.Stages;
 using MarketIntel.Pipeline.Stages.ReportSynthesis;
@@ -22,13 +20,7 @@ public sealed class RealisticProfileTests : RedisAndEmulatorTest
     [Fact]
     public async Task Nine_of_ten_full_jobs_succeed_under_realistic_model_behaviour_and_every_succeeded_job_holds_together()
     {
-        var emulator = Emulator.CreateClient();
-        var profiles = (await emulator.GetFromJsonAsync<JsonObject>("/admin/profiles"))!;
-        foreach (var (model, profile) in profiles.Where(p => p.Key != "default"))
-        {
-            profile!["behaviour"] = "realistic";
-            (await emulator.PutAsJsonAsync($"/admin/profiles/{model}", profile)).EnsureSuccessStatusCode();
-        }
+        await Emulator.ChangeProfileAsync(model: null, profile => profile["behaviour"] = "realistic");
         using var host = WorkerHost.Build(Redis, Emulator);
         var store = host.Services.GetRequiredService<JobStore>();
         await host.StartAsync();

@@ -5,6 +5,7 @@ using MarketIntel.Pipeline.Stages.ReportSynthesis;
 using MarketIntel.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace MarketIntel.Worker.Tests;
 
@@ -21,13 +22,8 @@ public sealed class SectionedReportTests : RedisAndEmulatorTest
     {
         using var host = WorkerHost.Build(Redis, Emulator, configure: builder =>
             SpoiledOnce.Decorate(builder.Services, Model, marker: "## 3. "));
-        var store = host.Services.GetRequiredService<JobStore>();
-        await host.StartAsync();
-
-        var job = Research();
-        await store.CreateAsync(job);
-        var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
-        await host.StopAsync();
+        var job = TestJobs.Research();
+        var done = await RunAsync(host, job);
 
         Assert.True(done.Status == JobStatus.Succeeded, $"{done.Status}: {done.Error}");
         var attempts = done.Stages[6].Attempts;
@@ -40,7 +36,7 @@ public sealed class SectionedReportTests : RedisAndEmulatorTest
         Assert.All(bySection.Where(p => p.Key != "section-3"), p => Assert.Equal(AttemptOutcome.Succeeded, Assert.Single(p.Value).Outcome));
         Assert.Equal(Enumerable.Range(1, attempts.Count), attempts.Select(a => a.Number).Order());
 
-        var report = (await store.GetLatestOutputAsync(job.Id, 6))!;
+        var report = (await host.Services.GetRequiredService<JobStore>().GetLatestOutputAsync(job.Id, 6))!;
         Assert.True(report.Validation.IsValid);
         Assert.StartsWith("# ", report.Content, StringComparison.Ordinal);
         Assert.DoesNotContain("[Insert detail]", report.Content, StringComparison.Ordinal);
@@ -55,13 +51,8 @@ public sealed class SectionedReportTests : RedisAndEmulatorTest
         await host.Services.GetRequiredService<RoutingStore>().ChangeAsync(
             doc => doc with { Stages = new(doc.Stages) { [6] = doc.For(6) with { Stable = mistral } } },
             "change", "test", "Phase 4: report on Mistral Small 3.1", approved: true);
-        var store = host.Services.GetRequiredService<JobStore>();
-        await host.StartAsync();
-
-        var job = Research();
-        await store.CreateAsync(job);
-        var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
-        await host.StopAsync();
+        var job = TestJobs.Research();
+        var done = await RunAsync(host, job);
 
         Assert.True(done.Status == JobStatus.Succeeded, $"{done.Status}: {done.Error}");
         Assert.Equal(mistral, done.Stages[6].Model);
@@ -79,30 +70,22 @@ public sealed class SectionedReportTests : RedisAndEmulatorTest
     public async Task With_sectioning_off_the_report_is_one_call_as_before()
     {
         using var host = WorkerHost.Build(Redis, Emulator, new Dictionary<string, string?> { ["Stages:SectionedReport"] = "false" });
-        var store = host.Services.GetRequiredService<JobStore>();
-        await host.StartAsync();
-
-        var job = Research();
-        await store.CreateAsync(job);
-        var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
-        await host.StopAsync();
+        var job = TestJobs.Research();
+        var done = await RunAsync(host, job);
 
         Assert.True(done.Status == JobStatus.Succeeded, $"{done.Status}: {done.Error}");
         Assert.All(done.Stages[6].Attempts, a => Assert.Null(a.Section));
     }
 
-    private static JobRecord Research()
+    /// <summary>Starts the worker, runs <paramref name="job"/> to its end and stops the worker.</summary>
+    private static async Task<JobSnapshot> RunAsync(IHost host, JobRecord job)
     {
-        var sample = SampleSuite.Get("wealth-executive-coaching");
-        return new JobRecord
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            Kind = JobKind.Research,
-            // A business name of its own: the stage cache must not answer.
-            Profile = sample.Profile with { BusinessName = $"{sample.Profile.BusinessName} #{Guid.NewGuid().ToString("N")[..8]}" },
-            CreatedAt = DateTimeOffset.UtcNow,
-            Stages = JobKinds.StagesOf(JobKind.Research),
-        };
+        var store = host.Services.GetRequiredService<JobStore>();
+        await host.StartAsync();
+        await store.CreateAsync(job);
+        var done = await JobRecoveryTests.WaitForTerminalAsync(store, job.Id);
+        await host.StopAsync();
+        return done;
     }
 
     /// <summary>Records the user prompt of every call to one model.</summary>

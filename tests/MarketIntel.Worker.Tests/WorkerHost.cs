@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using MarketIntel.Pipeline.Jobs;
 using MarketIntel.Pipeline.Samples;
 using MarketIntel.Storage;
@@ -22,6 +24,18 @@ public sealed class EmulatorFactory(double latencyScale = 0) : WebApplicationFac
     {
         builder.UseSetting("Emulator:LatencyScale", latencyScale.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseEnvironment("Testing");
+    }
+
+    /// <summary>Changes the emulated profile of <paramref name="model"/> at run time (every configured model when null).</summary>
+    public async Task ChangeProfileAsync(string? model, Action<JsonObject> change)
+    {
+        using var admin = CreateClient();
+        var profiles = (await admin.GetFromJsonAsync<JsonObject>("/admin/profiles"))!;
+        foreach (var (name, profile) in profiles.Where(p => model is null ? p.Key != "default" : p.Key == model))
+        {
+            change(profile!.AsObject());
+            (await admin.PutAsJsonAsync($"/admin/profiles/{name}", profile)).EnsureSuccessStatusCode();
+        }
     }
 }
 
@@ -80,17 +94,22 @@ internal static class TestJobs
 
     /// <summary>A full job (stages 1-13) for <paramref name="sample"/> (the wealth sample when none is given). The business
     /// name is numbered, so the stage cache answers nothing and every stage calls a model.</summary>
-    public static JobRecord Full(SampleProfile? sample = null)
+    public static JobRecord Full(SampleProfile? sample = null) => Of(JobKind.Full, sample);
+
+    /// <summary>A research job (stages 1-6, or the given ones) for <paramref name="sample"/>, numbered like <see cref="Full"/>.</summary>
+    public static JobRecord Research(SampleProfile? sample = null, IReadOnlyList<int>? stages = null) => Of(JobKind.Research, sample, stages);
+
+    private static JobRecord Of(JobKind kind, SampleProfile? sample, IReadOnlyList<int>? stages = null)
     {
         sample ??= SampleSuite.Get("wealth-executive-coaching");
         return new JobRecord
         {
             Id = Guid.NewGuid().ToString("N"),
-            Kind = JobKind.Full,
+            Kind = kind,
             Profile = sample.Profile with { BusinessName = $"{sample.Profile.BusinessName} #{Interlocked.Increment(ref _counter)}" },
-            Preferences = sample.Preferences,
+            Preferences = kind == JobKind.Research ? null : sample.Preferences,
             CreatedAt = DateTimeOffset.UtcNow,
-            Stages = JobKinds.StagesOf(JobKind.Full),
+            Stages = stages ?? JobKinds.StagesOf(kind),
         };
     }
 }
